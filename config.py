@@ -1,0 +1,74 @@
+"""Application settings read from the environment, with safe development defaults."""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("RECRUIT_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+class Config:
+    """Development defaults: SQLite in the instance folder, a throwaway secret key."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'recruit.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = _bool("SQLALCHEMY_RECORD_QUERIES")
+
+    #: Serve Bootstrap from the installed bootstrap-flask package, never from a CDN.
+    BOOTSTRAP_SERVE_LOCAL = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    TIMEZONE = "Asia/Shanghai"
+    #: The city whose bureau runs this installation (GB/T 2260).
+    CITY_REGION_CODE = os.environ.get("CITY_REGION_CODE", "430200")
+
+    #: Credit rule of DESIGN §2: this many no-shows within the window blocks fair sign-up.
+    NO_SHOW_LIMIT = int(os.environ.get("NO_SHOW_LIMIT", "2"))
+    NO_SHOW_WINDOW_DAYS = int(os.environ.get("NO_SHOW_WINDOW_DAYS", "365"))
+    NO_SHOW_BLOCK_DAYS = int(os.environ.get("NO_SHOW_BLOCK_DAYS", "90"))
+
+    PASSWORD_MIN_LENGTH = 8
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+
+class TestingConfig(Config):
+    """Settings for the test suite: the database comes from TEST_DATABASE_URL or a SQLite file."""
+
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+
+
+class ProductionConfig(Config):
+    """Production: refuses to start without a real secret key and database."""
+
+    SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    def __init__(self) -> None:
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError("生产环境必须设置这些环境变量：" + "、".join(missing))
+        self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+
+
+CONFIGS = {
+    "development": Config,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}

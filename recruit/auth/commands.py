@@ -1,0 +1,51 @@
+"""flask users …"""
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+from recruit.audit.services import record_audit
+from recruit.auth.models import Role
+from recruit.auth.services import UserError, create_user
+from recruit.extensions import db
+
+
+@click.group("users", help="用户账号管理。")
+def users_cli() -> None:
+    pass
+
+
+@users_cli.command("create", help="创建用户；密码从提示输入或 --password-stdin 读取。")
+@click.option("--username", required=True, help="登录用户名。")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="角色：admin 系统管理员、organizer 组织者、employer 用人单位、viewer 领导查看。",
+)
+@click.option("--region", "region_code", help="组织者负责的行政区划代码，如 430200、430281。")
+@click.option("--employer-uscc", help="用人单位账号所属企业的统一社会信用代码。")
+@click.option("--name", "display_name", help="显示名称。")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取密码（一行）。")
+@with_appcontext
+def create_command(username, role, region_code, employer_uscc, display_name, password_stdin):
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
+    try:
+        user = create_user(
+            username,
+            password,
+            role,
+            region_code=region_code,
+            employer_uscc=employer_uscc,
+            display_name=display_name,
+        )
+    except UserError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    record_audit("user.create", user, summary={"username": user.username, "role": role})
+    db.session.commit()
+    click.echo(f"已创建用户 {user.username}（{user.role.label}）。")

@@ -1,0 +1,18 @@
+"""Sign-in form."""
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        "用户名",
+        validators=[InputRequired("请填写用户名。"), Length(max=64, message="用户名过长。")],
+    )
+    password = PasswordField(
+        "密码",
+        validators=[InputRequired("请填写密码。"), Length(max=128, message="密码过长。")],
+    )
+    remember = BooleanField("记住我")
+    submit = SubmitField("登录")

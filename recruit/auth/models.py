@@ -1,0 +1,94 @@
+"""Users, their roles and API tokens."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from recruit.db_types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from recruit.extensions import db
+
+if TYPE_CHECKING:
+    from recruit.employers.models import Employer
+    from recruit.refdata.models import Region
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin", "系统管理员"
+    ORGANIZER = "organizer", "组织者"
+    EMPLOYER = "employer", "用人单位"
+    VIEWER = "viewer", "领导查看"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role <> 'organizer' OR region_code IS NOT NULL", name="organizer_has_region"
+        ),
+        sa.CheckConstraint(
+            "role <> 'employer' OR employer_id IS NOT NULL", name="employer_has_employer"
+        ),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    display_name: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[Role] = so.mapped_column(str_enum(Role), index=True)
+    #: Organizers only: the region they work in; 430200 is the whole city.
+    region_code: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("regions.code"))
+    #: Employer accounts only: the one employer this account acts for.
+    employer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("employers.id"), index=True)
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    password_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    region: so.Mapped["Region | None"] = so.relationship()
+    employer: so.Mapped["Employer | None"] = so.relationship(back_populates="users")
+
+    def set_password(self, password: str) -> None:
+        """Store a scrypt hash of the password."""
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        """Return whether the password matches the stored hash."""
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def has_role(self, *roles: Role | str) -> bool:
+        return self.role in {Role(r) for r in roles}
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role.value}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its hash is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(64))
+    #: SHA-256 of the token; the token itself is shown once and never kept.
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: The first characters of the token, so a user can tell tokens apart.
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    user: so.Mapped[User] = so.relationship()
+
+    def __repr__(self) -> str:
+        return f"<ApiToken {self.prefix}… user={self.user_id}>"

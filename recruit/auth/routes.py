@@ -1,0 +1,53 @@
+"""Sign-in and sign-out pages."""
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from recruit.audit.services import record_audit
+from recruit.auth import bp
+from recruit.auth.forms import LoginForm
+from recruit.auth.models import User
+from recruit.auth.services import authenticate
+from recruit.extensions import db, login_manager
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an absolute URL in ?next= would be an open redirect.
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.netloc and not parts.scheme and "\\" not in target:
+            return target
+    return url_for("public.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("public.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.username.data, form.password.data)
+        if user is None:
+            flash("用户名或密码错误，或账号已停用。", "danger")
+        else:
+            login_user(user, remember=form.remember.data)
+            record_audit("user.login", user, by=user)
+            db.session.commit()
+            flash(f"欢迎，{user.display_name or user.username}。", "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        logout_user()
+        flash("您已退出登录。", "info")
+    return redirect(url_for("public.home"))

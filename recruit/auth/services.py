@@ -1,0 +1,92 @@
+"""Create users and check their credentials."""
+
+import re
+
+import sqlalchemy as sa
+from flask import current_app
+
+from recruit.auth.models import Role, User
+from recruit.db_types import utcnow
+from recruit.employers.models import Employer
+from recruit.extensions import db
+from recruit.refdata.models import Region
+from recruit.validators import is_valid_uscc, normalize_uscc
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
+
+
+class UserError(ValueError):
+    """Input for a user that cannot be accepted; the message is for the person who typed it."""
+
+
+def create_user(
+    username: str,
+    password: str,
+    role: Role | str,
+    *,
+    region_code: str | None = None,
+    employer_uscc: str | None = None,
+    display_name: str | None = None,
+) -> User:
+    """Validate and add a user; raises UserError with a Chinese message naming the field."""
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise UserError("用户名：须为 3–64 位字母、数字、下划线、点或连字符。")
+    try:
+        role = Role(role)
+    except ValueError:
+        allowed = "、".join(r.value for r in Role)
+        raise UserError(f"角色：“{role}”不存在，可选 {allowed}。") from None
+    if db.session.scalar(sa.select(User.id).where(User.username == username)):
+        raise UserError(f"用户名：“{username}”已被使用。")
+    check_password_policy(password)
+
+    user = User(username=username, role=role, display_name=display_name)
+    if role is Role.ORGANIZER:
+        if not region_code:
+            raise UserError("区域：组织者必须指定负责的行政区划代码（如 430200 全市）。")
+        region = db.session.get(Region, region_code.strip())
+        if region is None:
+            raise UserError(f"区域：行政区划代码“{region_code}”不存在。")
+        if not region.is_current:
+            raise UserError(f"区域：“{region.name}”（{region.code}）已撤销，请使用现行代码。")
+        user.region_code = region.code
+    elif region_code:
+        raise UserError("区域：只有组织者需要指定区域。")
+    if role is Role.EMPLOYER:
+        if not employer_uscc:
+            raise UserError("统一社会信用代码：用人单位账号必须关联一家企业。")
+        uscc = normalize_uscc(employer_uscc)
+        if not is_valid_uscc(uscc):
+            raise UserError(f"统一社会信用代码：“{employer_uscc}”校验不通过。")
+        employer = db.session.scalar(sa.select(Employer).where(Employer.uscc == uscc))
+        if employer is None:
+            raise UserError(f"统一社会信用代码：系统中没有代码为 {uscc} 的企业。")
+        user.employer = employer
+    elif employer_uscc:
+        raise UserError("统一社会信用代码：只有用人单位账号需要关联企业。")
+
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def check_password_policy(password: str) -> None:
+    """Raise UserError unless the password is long enough and not trivially weak."""
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if not password or len(password) < minimum:
+        raise UserError(f"密码：至少 {minimum} 位。")
+    if len(password) > 128:
+        raise UserError("密码：不能超过 128 位。")
+    if password.isdigit() or password.isalpha():
+        raise UserError("密码：须同时包含字母和数字（或符号）。")
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the active user with these credentials and note the sign-in, or None."""
+    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    user.last_login_at = utcnow()
+    return user

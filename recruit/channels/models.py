@@ -1,0 +1,150 @@
+"""Channels, the desired and delivered state of each posting, and the sync run ledger."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from recruit.db_types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from recruit.extensions import db
+
+if TYPE_CHECKING:
+    from recruit.positions.models import Position
+
+
+class ChannelKind(LabelledEnum):
+    HTTP_JSON = "http_json", "接口推送（协议 v1）"
+    XLSX_EXPORT = "xlsx_export", "Excel 导出"
+    FEED = "feed", "数据订阅（Feed）"
+
+
+class Channel(db.Model):
+    __tablename__ = "channels"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    code: so.Mapped[str] = so.mapped_column(sa.String(20), unique=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(60))
+    kind: so.Mapped[ChannelKind] = so.mapped_column(str_enum(ChannelKind))
+    enabled: so.Mapped[bool] = so.mapped_column(default=False)
+    #: Scope: region codes (with their sub-regions), industry chain codes, fair types.
+    #: An empty list means no restriction on that dimension.
+    scope_regions: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    scope_industry_chains: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    scope_fair_types: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    #: Day names and local time in Asia/Shanghai, e.g. "mon 02:00".
+    schedule: so.Mapped[str] = so.mapped_column(sa.String(40), default="mon 02:00")
+    base_url: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    #: The name of the environment variable holding the token; the token is never stored.
+    token_env: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    #: Kind-specific settings: field mapping, xlsx column template, feed options.
+    settings: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Channel {self.code} {self.kind.value} enabled={self.enabled}>"
+
+
+class Desired(LabelledEnum):
+    PUBLISHED = "published", "发布"
+    WITHDRAWN = "withdrawn", "撤下"
+
+
+class PostingState(LabelledEnum):
+    PENDING = "pending", "待同步"
+    SYNCED = "synced", "已同步"
+    FAILED = "failed", "失败"
+    WITHDRAWN = "withdrawn", "已撤下"
+
+
+class ChannelPosting(db.Model):
+    """What a channel should show of one position, and what it was last given."""
+
+    __tablename__ = "channel_postings"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "channel_id", "position_id", name="uq_channel_postings_channel_position"
+        ),
+        sa.Index("ix_channel_postings_channel_state", "channel_id", "state"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    channel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("channels.id"))
+    position_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("positions.id"), index=True)
+    desired: so.Mapped[Desired] = so.mapped_column(str_enum(Desired))
+    state: so.Mapped[PostingState] = so.mapped_column(
+        str_enum(PostingState), default=PostingState.PENDING
+    )
+    #: The position revision the channel acknowledged last.
+    delivered_revision: so.Mapped[int | None]
+    #: SHA-256 of the last acknowledged document; an equal hash means nothing to send.
+    payload_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    remote_id: so.Mapped[str | None] = so.mapped_column(sa.String(120))
+    remote_url: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    attempts: so.Mapped[int] = so.mapped_column(default=0)
+    next_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    last_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    last_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    synced_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    channel: so.Mapped[Channel] = so.relationship()
+    position: so.Mapped["Position"] = so.relationship()
+
+    def __repr__(self) -> str:
+        return (
+            f"<ChannelPosting ch={self.channel_id} pos={self.position_id} "
+            f"{self.desired.value}/{self.state.value}>"
+        )
+
+
+class SyncTrigger(LabelledEnum):
+    SCHEDULE = "schedule", "定时"
+    CATCH_UP = "catch_up", "补跑"
+    MANUAL = "manual", "手动"
+
+
+class SyncStatus(LabelledEnum):
+    RUNNING = "running", "进行中"
+    COMPLETED = "completed", "已完成"
+    STOPPED = "stopped", "已中止"
+    FAILED = "failed", "失败"
+
+
+class SyncRun(db.Model):
+    """One run of a channel's sync; scheduled runs are unique per ISO week (Asia/Shanghai)."""
+
+    __tablename__ = "sync_runs"
+    __table_args__ = (
+        sa.UniqueConstraint("channel_id", "week", name="uq_sync_runs_channel_week"),
+        sa.Index("ix_sync_runs_channel_started", "channel_id", "started_at"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    channel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("channels.id"))
+    trigger: so.Mapped[SyncTrigger] = so.mapped_column(str_enum(SyncTrigger))
+    #: ISO week such as "2026-W47" for scheduled runs; NULL for manual runs.
+    week: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    status: so.Mapped[SyncStatus] = so.mapped_column(
+        str_enum(SyncStatus), default=SyncStatus.RUNNING
+    )
+    dry_run: so.Mapped[bool] = so.mapped_column(default=False)
+    started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: Refreshed while running; a stale heartbeat lets another process take the run over.
+    heartbeat_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    started_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created: so.Mapped[int] = so.mapped_column(default=0)
+    updated: so.Mapped[int] = so.mapped_column(default=0)
+    withdrawn: so.Mapped[int] = so.mapped_column(default=0)
+    unchanged: so.Mapped[int] = so.mapped_column(default=0)
+    failed: so.Mapped[int] = so.mapped_column(default=0)
+    skipped: so.Mapped[int] = so.mapped_column(default=0)
+    #: Why the run stopped early (认证失败, circuit open …) and per-item messages.
+    errors: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
+
+    channel: so.Mapped[Channel] = so.relationship()
+
+    def __repr__(self) -> str:
+        return f"<SyncRun {self.id} ch={self.channel_id} {self.week} {self.status.value}>"

@@ -1,0 +1,1 @@
+"""Employers: registration, review status and their public profile."""

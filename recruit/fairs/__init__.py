@@ -1,0 +1,1 @@
+"""Job fairs, participations, booths, check-in and seeker counts."""

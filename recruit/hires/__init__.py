@@ -1,0 +1,1 @@
+"""Tentative hires made at fairs and their outcomes."""

@@ -1,0 +1,73 @@
+"""Tentative hires (初步就业意向) registered at fairs."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from recruit.db_types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from recruit.extensions import db
+from recruit.refdata.codes import Education, Gender
+
+if TYPE_CHECKING:
+    from recruit.auth.models import User
+    from recruit.fairs.models import Fair
+    from recruit.positions.models import Position
+
+
+class Outcome(LabelledEnum):
+    INTENT = "intent", "意向"
+    HIRED = "hired", "已录用"
+    STARTED = "started", "已到岗"
+    DECLINED = "declined", "未录用"
+    WITHDRAWN = "withdrawn", "放弃"
+
+
+class HireSource(LabelledEnum):
+    FORM = "form", "现场登记"
+    IMPORT = "import", "表格导入"
+    API = "api", "接口"
+
+
+class TentativeHire(db.Model):
+    """One seeker's intent for one position at one fair; a seeker may have several (人次)."""
+
+    __tablename__ = "tentative_hires"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "started_on IS NULL OR hired_on IS NOT NULL", name="started_after_hired"
+        ),
+        sa.Index("ix_tentative_hires_fair_position", "fair_id", "position_id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    fair_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("fairs.id"))
+    position_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("positions.id"), index=True)
+    seeker_name: so.Mapped[str] = so.mapped_column(sa.String(40))
+    gender: so.Mapped[Gender | None] = so.mapped_column(str_enum(Gender, length=8))
+    #: Personal information: never logged, masked on screen for roles that don't need it.
+    seeker_phone: so.Mapped[str] = so.mapped_column(sa.String(20))
+    seeker_id_number: so.Mapped[str | None] = so.mapped_column(sa.String(18))
+    education: so.Mapped[Education | None] = so.mapped_column(str_enum(Education))
+    #: PriorityGroup values (高校毕业生, 退役军人 …) the seeker belongs to.
+    priority_groups: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    outcome: so.Mapped[Outcome] = so.mapped_column(
+        str_enum(Outcome), default=Outcome.INTENT, index=True
+    )
+    #: Set once the employer reports 录用; stays set if the seeker later drops out.
+    hired_on: so.Mapped[date | None]
+    started_on: so.Mapped[date | None]
+    outcome_on: so.Mapped[date | None]
+    outcome_note: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    source: so.Mapped[HireSource] = so.mapped_column(str_enum(HireSource), default=HireSource.FORM)
+    recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    fair: so.Mapped["Fair"] = so.relationship()
+    position: so.Mapped["Position"] = so.relationship()
+    recorded_by: so.Mapped["User | None"] = so.relationship()
+
+    def __repr__(self) -> str:
+        return f"<TentativeHire {self.id} fair={self.fair_id} pos={self.position_id}>"

@@ -1,0 +1,41 @@
+"""Import every domain's models, so that the metadata and Alembic see the whole schema."""
+
+from recruit.audit.models import AuditLog
+from recruit.auth.models import ApiToken, Role, User
+from recruit.channels.models import Channel, ChannelPosting, SyncRun
+from recruit.employers.models import Employer, EmployerStatus
+from recruit.fairs.models import (
+    Fair,
+    FairPosition,
+    FairStatus,
+    Participation,
+    ParticipationStatus,
+    SeekerTally,
+)
+from recruit.hires.models import Outcome, TentativeHire
+from recruit.positions.models import Position, PositionStatus
+from recruit.refdata.models import IndustryChain, Region
+
+__all__ = [
+    "ApiToken",
+    "AuditLog",
+    "Channel",
+    "ChannelPosting",
+    "Employer",
+    "EmployerStatus",
+    "Fair",
+    "FairPosition",
+    "FairStatus",
+    "IndustryChain",
+    "Outcome",
+    "Participation",
+    "ParticipationStatus",
+    "Position",
+    "PositionStatus",
+    "Region",
+    "Role",
+    "SeekerTally",
+    "SyncRun",
+    "TentativeHire",
+    "User",
+]

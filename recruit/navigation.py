@@ -1,0 +1,43 @@
+"""The navigation bar: which links each role sees."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_login import current_user
+
+from recruit.auth.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    endpoint: str
+    #: Roles that see the link; empty means everyone, signed in or not.
+    roles: tuple[Role, ...] = ()
+
+
+#: Links appear once their endpoint exists, so a domain shows up in the bar when it lands.
+NAV_ITEMS = (
+    NavItem("招聘会", "fairs.index"),
+    NavItem("岗位", "positions.search"),
+    NavItem("管理工作台", "manage.index", (Role.ADMIN, Role.ORGANIZER)),
+    NavItem("审核", "manage.review", (Role.ADMIN, Role.ORGANIZER)),
+    NavItem("企业中心", "employer.index", (Role.EMPLOYER,)),
+    NavItem("统计报表", "reports.index", (Role.ADMIN, Role.ORGANIZER, Role.VIEWER)),
+    NavItem("渠道同步", "channels.index", (Role.ADMIN, Role.ORGANIZER)),
+)
+
+
+def nav_items() -> list[NavItem]:
+    """Return the links the current user may see, among those the app has."""
+    views = current_app.view_functions
+    items = []
+    for item in NAV_ITEMS:
+        if item.endpoint not in views:
+            continue
+        if item.roles and not (
+            current_user.is_authenticated and current_user.has_role(*item.roles)
+        ):
+            continue
+        items.append(item)
+    return items

@@ -1,0 +1,1 @@
+"""Positions posted by employers."""

@@ -1,0 +1,1 @@
+"""Reference data: regions, industry chains and the fixed code lists of DESIGN §3."""

@@ -1,0 +1,23 @@
+"""flask refdata …"""
+
+import click
+from flask.cli import with_appcontext
+
+from recruit.extensions import db
+from recruit.refdata.services import load_refdata
+
+
+@click.group("refdata", help="参考数据（行政区划、产业链、渠道）。")
+def refdata_cli() -> None:
+    pass
+
+
+@refdata_cli.command("load", help="载入内置参考数据；可重复执行，已有数据不变。")
+@with_appcontext
+def load_command() -> None:
+    added = load_refdata()
+    db.session.commit()
+    click.echo(
+        "参考数据已就绪：新增行政区划 {regions} 个、产业链 {industry_chains} 个、"
+        "渠道 {channels} 个。".format(**added)
+    )

@@ -1,0 +1,92 @@
+"""Load and query reference data."""
+
+import logging
+
+import sqlalchemy as sa
+
+from recruit.channels.models import Channel, ChannelKind
+from recruit.extensions import db
+from recruit.refdata import codes
+from recruit.refdata.models import IndustryChain, Region
+
+logger = logging.getLogger(__name__)
+
+
+def load_refdata() -> dict[str, int]:
+    """Insert the shipped regions, industry chains and channels that are missing.
+
+    Safe to run any number of times: existing rows are left as they are, so an admin's edits
+    to chains and channels survive. Returns how many rows of each kind were added.
+    """
+    added = {"regions": 0, "industry_chains": 0, "channels": 0}
+    existing_regions = set(db.session.scalars(sa.select(Region.code)))
+    # Parents first, so that foreign keys hold on every insert.
+    for code, name, parent, valid_from, valid_to, _successor in codes.REGIONS:
+        if code not in existing_regions:
+            db.session.add(
+                Region(
+                    code=code,
+                    name=name,
+                    parent_code=parent,
+                    valid_from=valid_from,
+                    valid_to=valid_to,
+                )
+            )
+            added["regions"] += 1
+    db.session.flush()
+    for code, *_rest, successor in codes.REGIONS:
+        region = db.session.get(Region, code)
+        if successor and region.successor_code is None:
+            region.successor_code = successor
+
+    existing_chains = set(db.session.scalars(sa.select(IndustryChain.code)))
+    for order, (code, name, classes) in enumerate(codes.INDUSTRY_CHAINS):
+        if code not in existing_chains:
+            db.session.add(
+                IndustryChain(code=code, name=name, industry_classes=classes, sort_order=order)
+            )
+            added["industry_chains"] += 1
+
+    existing_channels = set(db.session.scalars(sa.select(Channel.code)))
+    for spec in codes.CHANNELS:
+        if spec["code"] not in existing_channels:
+            db.session.add(
+                Channel(
+                    code=spec["code"],
+                    name=spec["name"],
+                    kind=ChannelKind(spec["kind"]),
+                    enabled=spec["enabled"],
+                    token_env=spec.get("token_env"),
+                    scope_regions=spec.get("scope_regions", []),
+                )
+            )
+            added["channels"] += 1
+    db.session.flush()
+    logger.debug("Reference data loaded: %s", added)
+    return added
+
+
+def region_codes_within(code: str) -> list[str]:
+    """Return the region's code and the codes of all regions below it."""
+    parents = dict(db.session.execute(sa.select(Region.code, Region.parent_code)).all())
+    if code not in parents:
+        return []
+    found = [code]
+    frontier = {code}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier}
+        found.extend(sorted(frontier))
+    return found
+
+
+def current_regions(within: str | None = None) -> list[Region]:
+    """Return regions in use today (not superseded), optionally limited to a subtree."""
+    query = sa.select(Region).where(Region.valid_to.is_(None)).order_by(Region.code)
+    if within:
+        query = query.where(Region.code.in_(region_codes_within(within)))
+    return list(db.session.scalars(query))
+
+
+def get_industry_chain(code: str) -> IndustryChain | None:
+    """Return the industry chain with this code, or None."""
+    return db.session.scalar(sa.select(IndustryChain).where(IndustryChain.code == code))

@@ -1,0 +1,1 @@
+"""The bureau's metrics and reports."""
