@@ -70,7 +70,10 @@ def app(database_url, tmp_path_factory):
         load_refdata()
         _db.session.commit()
         _db.session.remove()
-    return app
+    yield app
+    with app.app_context():
+        # Close pooled connections, or the driver warns about them at exit.
+        _db.engine.dispose()
 
 
 @pytest.fixture(autouse=True)
