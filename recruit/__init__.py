@@ -86,13 +86,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Render friendly Chinese pages for 400, 403, 404 and 500."""
+    """Render friendly Chinese pages for the HTTP errors a user can meet."""
 
     def render_error(error):
         code = getattr(error, "code", 500)
         return render_template(f"errors/{code}.html"), code
 
-    for code in (400, 403, 404, 500):
+    for code in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(code, render_error)
 
 

@@ -4,13 +4,17 @@ import re
 
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from recruit.auth.models import Role, User
 from recruit.db_types import utcnow
 from recruit.employers.models import Employer
 from recruit.extensions import db
 from recruit.refdata.models import Region
+from recruit.refdata.services import region_codes_within
 from recruit.validators import is_valid_uscc, normalize_uscc
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password-0", method="scrypt")
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
 
@@ -49,7 +53,13 @@ def create_user(
         if region is None:
             raise UserError(f"区域：行政区划代码“{region_code}”不存在。")
         if not region.is_current:
-            raise UserError(f"区域：“{region.name}”（{region.code}）已撤销，请使用现行代码。")
+            successor = f"（现为 {region.successor_code}）" if region.successor_code else ""
+            raise UserError(
+                f"区域：“{region.name}”（{region.code}）已撤销{successor}，请使用现行代码。"
+            )
+        city = current_app.config["CITY_REGION_CODE"]
+        if region.code not in region_codes_within(city):
+            raise UserError(f"区域：“{region.name}”（{region.code}）不在本市范围内。")
         user.region_code = region.code
     elif region_code:
         raise UserError("区域：只有组织者需要指定区域。")
@@ -79,14 +89,20 @@ def check_password_policy(password: str) -> None:
         raise UserError(f"密码：至少 {minimum} 位。")
     if len(password) > 128:
         raise UserError("密码：不能超过 128 位。")
-    if password.isdigit() or password.isalpha():
+    has_letter = any(c.isalpha() for c in password)
+    has_other = any(not c.isalpha() and not c.isspace() for c in password)
+    if not (has_letter and has_other):
         raise UserError("密码：须同时包含字母和数字（或符号）。")
 
 
 def authenticate(username: str, password: str) -> User | None:
     """Return the active user with these credentials and note the sign-in, or None."""
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
-    if user is None or not user.active or not user.check_password(password or ""):
+    if user is None:
+        # Hash anyway, so the response time does not tell which usernames exist.
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not user.active or not user.check_password(password or ""):
         return None
     user.last_login_at = utcnow()
     return user

@@ -37,6 +37,7 @@ class Position(db.Model):
             name="salary_range",
         ),
         sa.CheckConstraint("salary_min IS NULL OR salary_min >= 0", name="salary_min_nonneg"),
+        sa.CheckConstraint("salary_max IS NULL OR salary_max >= 0", name="salary_max_nonneg"),
         sa.CheckConstraint("occupation_major_group BETWEEN 1 AND 8", name="occupation_group"),
         sa.Index("ix_positions_status_valid_until", "status", "valid_until"),
     )

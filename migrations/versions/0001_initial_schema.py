@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e4c9d60ba0bf
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 05:34:23.197669
+Create Date: 2026-11-22 05:43:42.296184
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e4c9d60ba0bf'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -119,6 +119,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('occupation_major_group BETWEEN 1 AND 8', name=op.f('ck_positions_occupation_group')),
     sa.CheckConstraint('openings >= 1', name=op.f('ck_positions_openings_positive')),
+    sa.CheckConstraint('salary_max IS NULL OR salary_max >= 0', name=op.f('ck_positions_salary_max_nonneg')),
     sa.CheckConstraint('salary_min IS NULL OR salary_max IS NULL OR salary_min <= salary_max', name=op.f('ck_positions_salary_range')),
     sa.CheckConstraint('salary_min IS NULL OR salary_min >= 0', name=op.f('ck_positions_salary_min_nonneg')),
     sa.ForeignKeyConstraint(['employer_id'], ['employers.id'], name=op.f('fk_positions_employer_id_employers')),
