@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from recruit.audit.services import record_audit
 from recruit.auth.models import Role
 from recruit.auth.services import UserError, create_user
+from recruit.cli import CommandError
 from recruit.extensions import db
 
 
@@ -45,7 +46,7 @@ def create_command(username, role, region_code, employer_uscc, display_name, pas
         )
     except UserError as error:
         db.session.rollback()
-        raise click.ClickException(str(error)) from None
+        raise CommandError(str(error)) from None
     record_audit("user.create", user, summary={"username": user.username, "role": role})
     db.session.commit()
     click.echo(f"已创建用户 {user.username}（{user.role.label}）。")
