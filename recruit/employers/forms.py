@@ -10,35 +10,39 @@ from recruit.refdata.codes import EmployerSize
 
 
 class RegistrationForm(FlaskForm):
-    name = StringField("企业名称", validators=[InputRequired("企业名称：必填。")])
+    """Every rule lives in employers.services.register_employer, which names each bad field."""
+
+    name = StringField("企业名称")
     uscc = StringField(
         "统一社会信用代码",
-        validators=[InputRequired("统一社会信用代码：必填。")],
         description="营业执照上的 18 位代码",
     )
-    region_code = SelectField("所在地区", choices=[])
+    region_code = SelectField("所在地区", choices=[], validate_choice=False)
     industry_section = SelectField(
         "行业门类",
         choices=choices((k, f"{k} {v}") for k, v in codes.INDUSTRY_SECTIONS.items()),
         default="C",
+        validate_choice=False,
     )
     industry_class = StringField("行业小类（选填）", description="GB/T 4754 四位代码，如 3071")
-    industry_chain_id = SelectField("所属产业链（选填）", choices=[])
-    size = SelectField("企业规模", choices=choices([("", "请选择"), *EmployerSize.choices()]))
-    address = StringField("单位地址", validators=[InputRequired("单位地址：必填。")])
-    contact_name = StringField("联系人", validators=[InputRequired("联系人：必填。")])
-    contact_phone = StringField("手机号码", validators=[InputRequired("手机号码：必填。")])
+    industry_chain_id = SelectField("所属产业链（选填）", choices=[], validate_choice=False)
+    size = SelectField(
+        "企业规模",
+        choices=choices([("", "请选择"), *EmployerSize.choices()]),
+        validate_choice=False,
+    )
+    address = StringField("单位地址")
+    contact_name = StringField("联系人")
+    contact_phone = StringField("手机号码")
     username = StringField(
         "登录用户名",
-        validators=[InputRequired("登录用户名：必填。")],
         description="3–64 位字母、数字、下划线、点或连字符",
     )
     password = PasswordField(
         "密码",
-        validators=[InputRequired("密码：必填。")],
         description="至少 8 位，须同时包含字母和数字（或符号）",
     )
-    password_confirm = PasswordField("确认密码", validators=[InputRequired("确认密码：必填。")])
+    password_confirm = PasswordField("确认密码")
 
     def __init__(self, *args, regions=(), chains=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -42,6 +42,7 @@ from recruit.positions.services import (
     reopen_position,
     submit_position,
     update_position,
+    validate_position_data,
 )
 from recruit.refdata.services import current_regions
 
@@ -102,6 +103,15 @@ def _position_form(position: Position | None = None) -> PositionForm:
         form.occupation_major_group.data = str(position.occupation_major_group)
         form.version.data = str(position.version)
     return form
+
+
+def _add_rule_errors(form: PositionForm) -> None:
+    """Show the service's messages for the fields that parsed, next to the parse errors."""
+    try:
+        validate_position_data(form.service_data())
+    except PositionError as error:
+        form.show_errors({k: v for k, v in error.errors.items() if not form.errors.get(k)})
+    flash("请按提示修改后再提交。", "danger")
 
 
 def _back(default: str = "employer.positions"):
@@ -187,6 +197,8 @@ def position_new():
             db.session.commit()
             flash(f"岗位“{position.title}”已保存为草稿，确认无误后请提交审核。", "success")
             return redirect(url_for("employer.position_edit", position_id=position.id))
+    elif request.method == "POST":
+        _add_rule_errors(form)
     return render_template("employer/position_form.html", form=form, position=None)
 
 
@@ -215,7 +227,7 @@ def position_edit(position_id: int):
                 flash("岗位已保存。", "success")
             return redirect(url_for("employer.position_edit", position_id=position.id))
     elif request.method == "POST":
-        flash("请按提示修改后再提交。", "danger")
+        _add_rule_errors(form)
     return render_template(
         "employer/position_form.html", form=form, position=position, action_form=ActionForm()
     )

@@ -9,7 +9,7 @@ from flask import current_app
 
 from recruit.audit.services import record_audit
 from recruit.auth.models import Role, User
-from recruit.auth.services import UserError, check_password_policy, create_user
+from recruit.auth.services import USERNAME_RE, UserError, check_password_policy, create_user
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db
 from recruit.refdata import codes
@@ -72,9 +72,9 @@ def register_employer(data: dict[str, Any]) -> User:
         errors["industry_class"] = "行业小类：应为 4 位数字（GB/T 4754），可不填。"
 
     chain = None
-    chain_id = data.get("industry_chain_id")
+    chain_id = str(data.get("industry_chain_id") or "").strip()
     if chain_id:
-        chain = db.session.get(IndustryChain, int(chain_id))
+        chain = db.session.get(IndustryChain, int(chain_id)) if chain_id.isdigit() else None
         if chain is None or not chain.active:
             errors["industry_chain_id"] = "所属产业链：请从列表中选择。"
 
@@ -94,8 +94,10 @@ def register_employer(data: dict[str, Any]) -> User:
         phone = normalize_mobile(phone)
 
     username = (data.get("username") or "").strip()
-    if username and db.session.scalar(sa.select(User.id).where(User.username == username)):
-        errors["username"] = f"用户名：“{username}”已被使用。"
+    if not USERNAME_RE.match(username):
+        errors["username"] = "登录用户名：须为 3–64 位字母、数字、下划线、点或连字符。"
+    elif db.session.scalar(sa.select(User.id).where(User.username == username)):
+        errors["username"] = f"登录用户名：“{username}”已被使用。"
     password = data.get("password") or ""
     try:
         check_password_policy(password)

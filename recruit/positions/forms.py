@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import Optional
 
 from recruit.positions.fields import DateField, IntegerField, choices
 from recruit.positions.services import EDITABLE_FIELDS
@@ -15,32 +15,32 @@ OCCUPATION_CHOICES = [
 
 
 class PositionForm(FlaskForm):
-    title = StringField("岗位名称", validators=[InputRequired("岗位名称：必填。")])
+    """Parses the input; every rule lives in positions.services.validate_position_data."""
+
+    title = StringField("岗位名称")
     occupation_major_group = SelectField(
-        "职业大类", choices=choices(OCCUPATION_CHOICES), default="6"
+        "职业大类", choices=choices(OCCUPATION_CHOICES), default="6", validate_choice=False
     )
     occupation_code = StringField(
         "职业编码（选填）", description="职业分类大典 2022，如 6-01-02-00"
     )
-    openings = IntegerField(
-        "招聘人数",
-        validators=[
-            InputRequired("招聘人数：请填写整数。"),
-            NumberRange(min=1, message="招聘人数：至少 1 人。"),
-        ],
-    )
+    openings = IntegerField("招聘人数", validators=[Optional()])
     salary_negotiable = BooleanField("薪资面议")
     salary_min = IntegerField("最低月薪（元）", validators=[Optional()])
     salary_max = IntegerField("最高月薪（元）", validators=[Optional()])
-    education = SelectField("学历要求", choices=choices(Education.choices()))
-    experience = SelectField("工作经验", choices=choices(Experience.choices()))
-    employment_type = SelectField("用工形式", choices=choices(EmploymentType.choices()))
-    work_region_code = SelectField("工作地区", choices=[])
+    education = SelectField("学历要求", choices=choices(Education.choices()), validate_choice=False)
+    experience = SelectField(
+        "工作经验", choices=choices(Experience.choices()), validate_choice=False
+    )
+    employment_type = SelectField(
+        "用工形式", choices=choices(EmploymentType.choices()), validate_choice=False
+    )
+    work_region_code = SelectField("工作地区", choices=[], validate_choice=False)
     work_address = StringField("工作地址")
     description = TextAreaField("岗位描述", render_kw={"rows": 6})
     contact_name = StringField("联系人")
     contact_phone = StringField("联系电话")
-    valid_until = DateField("有效期至", validators=[InputRequired("有效期至：请填写日期。")])
+    valid_until = DateField("有效期至", validators=[Optional()])
     #: The version the form was opened on; a save against a newer one is refused.
     version = HiddenField()
 

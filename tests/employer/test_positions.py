@@ -355,3 +355,14 @@ def test_the_position_list_is_paged(client, db, signed_in, make_position, app):
 
     assert first.count('data-testid="position-list"') == 1
     assert "第 1/2 页" in first and "第 2/2 页" in second
+
+
+def test_a_parse_error_and_rule_errors_are_shown_together(client, db, signed_in, position_form):
+    page = client.post(
+        "/employer/positions/new", data=position_form(openings="三", title="", valid_until="")
+    ).get_data(as_text=True)
+
+    assert "招聘人数：请填写整数" in page
+    assert "岗位名称：必填" in page
+    assert "有效期至：请填写日期" in page
+    assert "招聘人数：至少 1 人" not in page

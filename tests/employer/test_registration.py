@@ -87,7 +87,7 @@ def test_a_taken_username_is_refused_without_creating_the_employer(client, db, m
 
     page = client.post("/employers/register", data=_form()).get_data(as_text=True)
 
-    assert "用户名：“xinci_hr”已被使用" in page
+    assert "登录用户名：“xinci_hr”已被使用" in page
     assert db.session.scalar(sa.select(Employer).where(Employer.uscc == USCC)) is None
 
 
@@ -108,3 +108,20 @@ def test_a_rejected_employer_sees_the_reason_on_its_dashboard(
     page = client.get("/employer/").get_data(as_text=True)
 
     assert "未通过" in page and "营业执照信息与名称不符" in page
+
+
+def test_an_empty_form_lists_every_required_field_at_once(client, db):
+    page = client.post("/employers/register", data={}).get_data(as_text=True)
+
+    for message in (
+        "企业名称：必填",
+        "统一社会信用代码：必填",
+        "所在地区：请选择",
+        "单位地址：必填",
+        "联系人：必填",
+        "手机号码：必填",
+        "登录用户名：须为 3–64 位",
+        "密码：至少 8 位",
+    ):
+        assert message in page
+    assert 'placeholder="None"' not in page
