@@ -8,8 +8,10 @@ import sqlalchemy as sa
 from flask import current_app, url_for
 from sqlalchemy.orm import joinedload
 
+from recruit.db_types import utcnow
 from recruit.employers.models import Employer, EmployerStatus
-from recruit.fairs.models import FairPosition, Participation, ParticipationStatus
+from recruit.extensions import db
+from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
 from recruit.formatting import LOCAL_TZ, local_today, to_local
 from recruit.positions.models import Position, PositionStatus
 from recruit.refdata import codes
@@ -95,6 +97,27 @@ def search_positions_query(filters: SearchFilters) -> sa.Select:
         )
         query = query.where(Position.id.in_(offered))
     return query.order_by(Position.published_at.desc(), Position.id.desc())
+
+
+def upcoming_fairs_offering(position: Position) -> list[Fair]:
+    """Return the fairs not yet over where the position is offered by an accepted employer."""
+    return list(
+        db.session.scalars(
+            sa.select(Fair)
+            .join(Participation, Participation.fair_id == Fair.id)
+            .join(FairPosition, FairPosition.participation_id == Participation.id)
+            .where(
+                FairPosition.position_id == position.id,
+                Participation.status.in_(
+                    [ParticipationStatus.APPROVED, ParticipationStatus.ATTENDED]
+                ),
+                Fair.status != FairStatus.CANCELLED,
+                Fair.ends_at >= utcnow(),
+            )
+            .order_by(Fair.starts_at)
+            .limit(10)
+        )
+    )
 
 
 def is_public(position: Position, today: date | None = None) -> bool:

@@ -9,7 +9,13 @@ from markupsafe import Markup
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairStatus
 from recruit.positions.models import Position, PositionStatus
-from recruit.positions.search import SearchFilters, is_public, job_posting, search_positions_query
+from recruit.positions.search import (
+    SearchFilters,
+    is_public,
+    job_posting,
+    search_positions_query,
+    upcoming_fairs_offering,
+)
 from recruit.refdata.models import IndustryChain
 from recruit.refdata.services import current_regions
 
@@ -61,7 +67,10 @@ def detail(position_id: int):
         abort(404)
     if is_public(position):
         return render_template(
-            "positions/detail.html", position=position, json_ld=_json_ld(job_posting(position))
+            "positions/detail.html",
+            position=position,
+            json_ld=_json_ld(job_posting(position)),
+            fairs=upcoming_fairs_offering(position),
         )
     if position.status in ENDED or position.status is PositionStatus.OPEN:
         # Was public once (now closed, filled or past its date): say so, without the markup.

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from recruit.employers.models import EmployerStatus
+from recruit.fairs.models import FairPosition, Participation, ParticipationStatus
 from recruit.formatting import local_today, to_local
 from recruit.positions.models import PositionStatus
 from recruit.refdata.codes import Education, EmploymentType
@@ -157,3 +158,19 @@ def test_a_position_of_a_suspended_employer_is_not_public(client, db, posting):
 
 def test_an_unknown_position_is_not_found(client):
     assert client.get("/positions/999999").status_code == 404
+
+
+def test_the_page_names_the_upcoming_fairs_offering_the_position(client, db, posting, make_fair):
+    for title, status in (("下周专场", ParticipationStatus.APPROVED), ("未审专场", None)):
+        participation = Participation(
+            fair=make_fair(title=title),
+            employer=posting.employer,
+            status=status or ParticipationStatus.REQUESTED,
+        )
+        participation.fair_positions.append(FairPosition(position=posting, openings=2))
+        db.session.add(participation)
+    db.session.flush()
+
+    page = client.get(f"/positions/{posting.id}").get_data(as_text=True)
+
+    assert "下周专场" in page and "未审专场" not in page
