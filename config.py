@@ -37,6 +37,27 @@ class Config:
     NO_SHOW_WINDOW_DAYS = int(os.environ.get("NO_SHOW_WINDOW_DAYS", "365"))
     NO_SHOW_BLOCK_DAYS = int(os.environ.get("NO_SHOW_BLOCK_DAYS", "90"))
 
+    #: Local minimum monthly wage (CNY) by region; a position's salary may not be below it.
+    #: These are configuration, not law in code: check them with the bureau when the province
+    #: revises its standard. Hunan's 2025 class-1 standard is 2100 for the urban districts and
+    #: 醴陵; 攸县, 茶陵 and 炎陵 are set at 1900. A region not listed uses its parent's value.
+    MINIMUM_MONTHLY_WAGE = {
+        "430200": 2100,
+        "430202": 2100,
+        "430203": 2100,
+        "430204": 2100,
+        "430211": 2100,
+        "430212": 2100,
+        "430281": 2100,
+        "430223": 1900,
+        "430224": 1900,
+        "430225": 1900,
+    }
+    #: A position may be posted for at most this many days ahead.
+    POSITION_MAX_VALID_DAYS = 365
+    #: Rows per page on the public search and the employer's lists.
+    PAGE_SIZE = 20
+
     PASSWORD_MIN_LENGTH = 8
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 

@@ -79,10 +79,18 @@ def _sqlite_on_begin(connection) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     from recruit.auth import bp as auth_bp
+    from recruit.employers.portal import bp as employer_bp
+    from recruit.employers.routes import bp as employers_bp
     from recruit.public import bp as public_bp
+    from recruit.public.fairs import bp as fairs_bp
+    from recruit.public.positions import bp as positions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(employers_bp)
+    app.register_blueprint(employer_bp)
+    app.register_blueprint(fairs_bp)
+    app.register_blueprint(positions_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

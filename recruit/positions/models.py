@@ -40,6 +40,8 @@ class Position(db.Model):
         sa.CheckConstraint("salary_max IS NULL OR salary_max >= 0", name="salary_max_nonneg"),
         sa.CheckConstraint("occupation_major_group BETWEEN 1 AND 8", name="occupation_group"),
         sa.Index("ix_positions_status_valid_until", "status", "valid_until"),
+        # The public search lists open positions newest first, one page at a time.
+        sa.Index("ix_positions_status_published_at", "status", "published_at"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

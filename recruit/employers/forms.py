@@ -1,0 +1,78 @@
+"""Forms of the employer's screens."""
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import InputRequired
+
+from recruit.positions.fields import DateField, choices
+from recruit.refdata import codes
+from recruit.refdata.codes import EmployerSize
+
+
+class RegistrationForm(FlaskForm):
+    """Every rule lives in employers.services.register_employer, which names each bad field."""
+
+    name = StringField("企业名称")
+    uscc = StringField(
+        "统一社会信用代码",
+        description="营业执照上的 18 位代码",
+    )
+    region_code = SelectField("所在地区", choices=[], validate_choice=False)
+    industry_section = SelectField(
+        "行业门类",
+        choices=choices((k, f"{k} {v}") for k, v in codes.INDUSTRY_SECTIONS.items()),
+        default="C",
+        validate_choice=False,
+    )
+    industry_class = StringField("行业小类（选填）", description="GB/T 4754 四位代码，如 3071")
+    industry_chain_id = SelectField("所属产业链（选填）", choices=[], validate_choice=False)
+    size = SelectField(
+        "企业规模",
+        choices=choices([("", "请选择"), *EmployerSize.choices()]),
+        validate_choice=False,
+    )
+    address = StringField("单位地址")
+    contact_name = StringField("联系人")
+    contact_phone = StringField("手机号码")
+    username = StringField(
+        "登录用户名",
+        description="3–64 位字母、数字、下划线、点或连字符",
+    )
+    password = PasswordField(
+        "密码",
+        description="至少 8 位，须同时包含字母和数字（或符号）",
+    )
+    password_confirm = PasswordField("确认密码")
+
+    def __init__(self, *args, regions=(), chains=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region_code.choices = choices((r.code, r.name) for r in regions)
+        self.industry_chain_id.choices = choices(
+            [("", "无"), *((str(c.id), c.name) for c in chains)]
+        )
+
+    def service_data(self) -> dict:
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for name, message in errors.items():
+            field = self._fields.get(name)
+            if field is not None:
+                field.errors = [*field.errors, message]
+            else:
+                self.form_errors.append(message)
+
+
+class ActionForm(FlaskForm):
+    """A button that changes something: carries only the CSRF token."""
+
+
+class OutcomeForm(FlaskForm):
+    outcome = SelectField("结果", choices=[])
+    on = DateField("日期", validators=[InputRequired("日期：请填写日期。")])
+
+    def __init__(self, *args, **kwargs):
+        from recruit.hires.outcomes import RECORDABLE
+
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = choices((o.value, o.label) for o in RECORDABLE)

@@ -1,0 +1,141 @@
+"""Employer registration and the queries behind the employer's own screens."""
+
+import logging
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+
+from recruit.audit.services import record_audit
+from recruit.auth.models import Role, User
+from recruit.auth.services import USERNAME_RE, UserError, check_password_policy, create_user
+from recruit.employers.models import Employer, EmployerStatus
+from recruit.extensions import db
+from recruit.refdata import codes
+from recruit.refdata.codes import EmployerSize
+from recruit.refdata.models import IndustryChain, Region
+from recruit.refdata.services import region_codes_within
+from recruit.validators import is_valid_mobile, is_valid_uscc, normalize_mobile, normalize_uscc
+
+logger = logging.getLogger(__name__)
+
+_INDUSTRY_CLASS_RE = re.compile(r"^\d{4}$")
+_USER_FIELDS = {"用户名": "username", "密码": "password"}
+
+
+class RegistrationError(ValueError):
+    """Registration input that cannot be accepted; `errors` maps fields to Chinese messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__("；".join(errors.values()))
+
+
+def register_employer(data: dict[str, Any]) -> User:
+    """Add a pending employer and its first account; raise RegistrationError naming fields."""
+    errors: dict[str, str] = {}
+
+    def text(name: str, label: str, max_len: int, required: bool = True) -> str | None:
+        value = (data.get(name) or "").strip()
+        if required and not value:
+            errors[name] = f"{label}：必填。"
+        elif len(value) > max_len:
+            errors[name] = f"{label}：不能超过 {max_len} 个字。"
+        return value or None
+
+    name = text("name", "企业名称", 120)
+    address = text("address", "单位地址", 200)
+    contact_name = text("contact_name", "联系人", 40)
+
+    uscc = normalize_uscc(data.get("uscc") or "")
+    if not uscc:
+        errors["uscc"] = "统一社会信用代码：必填。"
+    elif not is_valid_uscc(uscc):
+        errors["uscc"] = "统一社会信用代码：校验不通过，请核对营业执照上的 18 位代码。"
+    elif db.session.scalar(sa.select(Employer.id).where(Employer.uscc == uscc)):
+        errors["uscc"] = (
+            "统一社会信用代码：该企业已注册。如需新增账号或找回密码，请联系所在地就业服务中心。"
+        )
+
+    region_code = (data.get("region_code") or "").strip()
+    region = db.session.get(Region, region_code) if region_code else None
+    city = current_app.config["CITY_REGION_CODE"]
+    if region is None or not region.is_current or region_code not in region_codes_within(city):
+        errors["region_code"] = "所在地区：请选择本市现行的区县。"
+
+    section = (data.get("industry_section") or "").strip().upper()
+    if section not in codes.INDUSTRY_SECTIONS:
+        errors["industry_section"] = "行业门类：请选择 GB/T 4754 门类 A–T 之一。"
+    industry_class = (data.get("industry_class") or "").strip() or None
+    if industry_class and not _INDUSTRY_CLASS_RE.match(industry_class):
+        errors["industry_class"] = "行业小类：应为 4 位数字（GB/T 4754），可不填。"
+
+    chain = None
+    chain_id = str(data.get("industry_chain_id") or "").strip()
+    if chain_id:
+        chain = db.session.get(IndustryChain, int(chain_id)) if chain_id.isdigit() else None
+        if chain is None or not chain.active:
+            errors["industry_chain_id"] = "所属产业链：请从列表中选择。"
+
+    size = None
+    if data.get("size"):
+        try:
+            size = EmployerSize(data["size"])
+        except ValueError:
+            errors["size"] = "企业规模：请从列表中选择。"
+
+    phone = (data.get("contact_phone") or "").strip()
+    if not phone:
+        errors["contact_phone"] = "手机号码：必填。"
+    elif not is_valid_mobile(phone):
+        errors["contact_phone"] = "手机号码：格式不正确，应为以 13–19 开头的 11 位数字。"
+    else:
+        phone = normalize_mobile(phone)
+
+    username = (data.get("username") or "").strip()
+    if not USERNAME_RE.match(username):
+        errors["username"] = "登录用户名：须为 3–64 位字母、数字、下划线、点或连字符。"
+    elif db.session.scalar(sa.select(User.id).where(User.username == username)):
+        errors["username"] = f"登录用户名：“{username}”已被使用。"
+    password = data.get("password") or ""
+    try:
+        check_password_policy(password)
+    except UserError as error:
+        errors["password"] = str(error)
+    if "password" not in errors and password != data.get("password_confirm"):
+        errors["password_confirm"] = "确认密码：两次输入的密码不一致。"
+    if errors:
+        raise RegistrationError(errors)
+
+    employer = Employer(
+        name=name,
+        uscc=uscc,
+        region_code=region_code,
+        industry_section=section,
+        industry_class=industry_class,
+        industry_chain=chain,
+        size=size,
+        address=address,
+        contact_name=contact_name,
+        contact_phone=phone,
+        status=EmployerStatus.PENDING,
+    )
+    try:
+        # A savepoint, so that a registration racing ours leaves the session usable.
+        with db.session.begin_nested():
+            db.session.add(employer)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise RegistrationError({"uscc": "统一社会信用代码：该企业已注册。"}) from None
+    try:
+        user = create_user(
+            username, password, Role.EMPLOYER, employer_uscc=uscc, display_name=contact_name
+        )
+    except UserError as error:
+        message = str(error)
+        field = next((f for label, f in _USER_FIELDS.items() if message.startswith(label)), "")
+        raise RegistrationError({field: message}) from None
+    record_audit("employer.register", employer, by=user, summary={"status": "pending"})
+    logger.info("Employer %s registered, waiting for review", employer.id)
+    return user

@@ -1,0 +1,217 @@
+"""Public position search and the schema.org JobPosting document of a position page."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, url_for
+from sqlalchemy.orm import joinedload
+
+from recruit.db_types import utcnow
+from recruit.employers.models import Employer, EmployerStatus
+from recruit.extensions import db
+from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
+from recruit.formatting import LOCAL_TZ, local_today, to_local
+from recruit.positions.models import Position, PositionStatus
+from recruit.refdata import codes
+from recruit.refdata.codes import Education, EmploymentType
+from recruit.refdata.services import region_codes_within
+
+
+@dataclass
+class SearchFilters:
+    """What the visitor asked for; every field optional."""
+
+    q: str = ""
+    region: str = ""
+    chain: int | None = None
+    education: str = ""
+    min_salary: int | None = None
+    fair: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "SearchFilters":
+        """Read the filters from the query string, ignoring what does not parse."""
+        education = args.get("education", "")
+        return cls(
+            q=(args.get("q") or "").strip()[:50],
+            region=(args.get("region") or "").strip()[:6],
+            chain=args.get("chain", type=int),
+            education=education if education in {e.value for e in Education} else "",
+            min_salary=args.get("min_salary", type=int),
+            fair=args.get("fair", type=int),
+        )
+
+
+def public_positions_clause(today: date | None = None) -> sa.ColumnElement[bool]:
+    """Return the condition that makes a position public: open, in date, employer approved."""
+    today = today or local_today()
+    return sa.and_(
+        Position.status == PositionStatus.OPEN,
+        Position.valid_until >= today,
+        Employer.status == EmployerStatus.APPROVED,
+    )
+
+
+def search_positions_query(filters: SearchFilters) -> sa.Select:
+    """Return the query of public positions matching the filters, newest first."""
+    query = (
+        sa.select(Position)
+        .join(Employer, Employer.id == Position.employer_id)
+        .where(public_positions_clause())
+        .options(joinedload(Position.employer), joinedload(Position.work_region))
+    )
+    if filters.q:
+        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+        pattern += "%"
+        query = query.where(
+            sa.or_(
+                Position.title.ilike(pattern, escape="\\"),
+                Employer.name.ilike(pattern, escape="\\"),
+                Position.description.ilike(pattern, escape="\\"),
+            )
+        )
+    if filters.region:
+        query = query.where(Position.work_region_code.in_(region_codes_within(filters.region)))
+    if filters.chain:
+        query = query.where(Employer.industry_chain_id == filters.chain)
+    if filters.education:
+        # "At most this education": a seeker with 大专 qualifies for 不限 … 大专.
+        rank = Education(filters.education).rank
+        allowed = [e for e in Education if e.rank <= rank]
+        query = query.where(Position.education.in_(allowed))
+    if filters.min_salary:
+        # The range reaches what the seeker asks for; 面议 positions are left out.
+        query = query.where(Position.salary_max >= filters.min_salary)
+    if filters.fair:
+        offered = (
+            sa.select(FairPosition.position_id)
+            .join(Participation, Participation.id == FairPosition.participation_id)
+            .where(
+                Participation.fair_id == filters.fair,
+                Participation.status.in_(
+                    [ParticipationStatus.APPROVED, ParticipationStatus.ATTENDED]
+                ),
+            )
+        )
+        query = query.where(Position.id.in_(offered))
+    return query.order_by(Position.published_at.desc(), Position.id.desc())
+
+
+def upcoming_fairs_offering(position: Position) -> list[Fair]:
+    """Return the fairs not yet over where the position is offered by an accepted employer."""
+    return list(
+        db.session.scalars(
+            sa.select(Fair)
+            .join(Participation, Participation.fair_id == Fair.id)
+            .join(FairPosition, FairPosition.participation_id == Participation.id)
+            .where(
+                FairPosition.position_id == position.id,
+                Participation.status.in_(
+                    [ParticipationStatus.APPROVED, ParticipationStatus.ATTENDED]
+                ),
+                Fair.status != FairStatus.CANCELLED,
+                Fair.ends_at >= utcnow(),
+            )
+            .order_by(Fair.starts_at)
+            .limit(10)
+        )
+    )
+
+
+def is_public(position: Position, today: date | None = None) -> bool:
+    """Return whether anyone may see the position's page with its markup."""
+    today = today or local_today()
+    return (
+        position.status is PositionStatus.OPEN
+        and position.valid_until >= today
+        and position.employer.status is EmployerStatus.APPROVED
+    )
+
+
+_EMPLOYMENT_TYPES = {
+    EmploymentType.FULL_TIME: "FULL_TIME",
+    EmploymentType.PART_TIME: "PART_TIME",
+    EmploymentType.INTERNSHIP: "INTERN",
+    EmploymentType.TEMPORARY: "TEMPORARY",
+}
+_CREDENTIALS = {
+    Education.JUNIOR_HIGH: "high school",
+    Education.SENIOR_HIGH: "high school",
+    Education.VOCATIONAL: "high school",
+    Education.JUNIOR_COLLEGE: "associate degree",
+    Education.BACHELOR: "bachelor degree",
+    Education.MASTER: "postgraduate degree",
+    Education.DOCTOR: "postgraduate degree",
+}
+
+
+def locality(position: Position) -> str:
+    """Return the place name for addressLocality: 株洲市天元区, 株洲市醴陵市 …"""
+    region = position.work_region
+    city_code = current_app.config["CITY_REGION_CODE"]
+    if region.code == city_code or region.parent is None:
+        return region.name
+    return f"{region.parent.name}{region.name}"
+
+
+def job_posting(position: Position) -> dict[str, Any]:
+    """Return the schema.org JobPosting of a public position."""
+    employer = position.employer
+    posted = position.published_at or position.created_at
+    valid_through = datetime.combine(position.valid_until, time(23, 59, 59), LOCAL_TZ)
+    occupation = position.occupation_code or str(position.occupation_major_group)
+    document: dict[str, Any] = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": position.title,
+        "description": position.description,
+        "identifier": {"@type": "PropertyValue", "name": "株洲招聘会", "value": position.ref},
+        "url": url_for("positions.detail", position_id=position.id, _external=True),
+        "datePosted": to_local(posted).date().isoformat(),
+        "validThrough": valid_through.isoformat(),
+        "hiringOrganization": {
+            "@type": "Organization",
+            "name": employer.name,
+            "identifier": employer.uscc,
+            "url": url_for("employers.profile", employer_id=employer.id, _external=True),
+        },
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": position.work_address or "",
+                "addressLocality": locality(position),
+                "addressRegion": "湖南省",
+                "addressCountry": "CN",
+            },
+        },
+        "totalJobOpenings": position.openings,
+        "employmentType": _EMPLOYMENT_TYPES[position.employment_type],
+        "educationRequirements": _education(position.education),
+        "occupationalCategory": f"{occupation} "
+        f"{codes.OCCUPATION_MAJOR_GROUPS[position.occupation_major_group]}",
+    }
+    if not position.salary_negotiable and position.salary_min is not None:
+        document["baseSalary"] = {
+            "@type": "MonetaryAmount",
+            "currency": "CNY",
+            "value": {
+                "@type": "QuantitativeValue",
+                "minValue": position.salary_min,
+                "maxValue": position.salary_max,
+                "unitText": "MONTH",
+            },
+        }
+    return document
+
+
+def _education(education: Education) -> dict[str, Any] | str:
+    if education is Education.NONE:
+        return "no requirements"
+    return {
+        "@type": "EducationalOccupationalCredential",
+        "credentialCategory": _CREDENTIALS[education],
+        "name": education.label,
+    }

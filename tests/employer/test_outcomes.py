@@ -1,0 +1,109 @@
+"""The employer sees the intents made for its positions and records their outcomes."""
+
+from datetime import timedelta
+
+import pytest
+
+from recruit.formatting import local_today
+from recruit.hires.models import Outcome
+from recruit.hires.outcomes import OutcomeError, record_outcome
+from tests.employer.helpers import make_hire
+
+
+def test_the_list_shows_name_and_phone_but_never_the_id_number(
+    client, db, signed_in, make_position, make_fair
+):
+    hire = make_hire(make_fair, make_position(employer=signed_in.employer, title="窑炉工"))
+    make_hire(make_fair, make_position(title="别家岗位"), seeker_name="李四")
+
+    page = client.get("/employer/outcomes").get_data(as_text=True)
+
+    assert "张三" in page and "13912345678" in page and "窑炉工" in page
+    assert hire.seeker_id_number not in page
+    assert "11010519" not in page
+    assert "李四" not in page and "别家岗位" not in page
+
+
+def test_record_hired_then_started(client, db, signed_in, make_position, make_fair):
+    hire = make_hire(make_fair, make_position(employer=signed_in.employer))
+    hired_on = local_today() - timedelta(days=5)
+    started_on = local_today() - timedelta(days=1)
+
+    client.post(f"/employer/outcomes/{hire.id}", data={"outcome": "hired", "on": hired_on})
+    assert (hire.outcome, hire.hired_on, hire.outcome_on) == (Outcome.HIRED, hired_on, hired_on)
+
+    client.post(f"/employer/outcomes/{hire.id}", data={"outcome": "started", "on": started_on})
+    assert hire.outcome is Outcome.STARTED
+    assert (hire.hired_on, hire.started_on) == (hired_on, started_on)
+
+
+def test_started_without_hired_sets_both_dates(db, make_position, make_fair):
+    hire = make_hire(make_fair, make_position())
+    day = local_today() - timedelta(days=2)
+
+    record_outcome(hire, Outcome.STARTED, day)
+
+    assert (hire.hired_on, hire.started_on, hire.outcome_on) == (day, day, day)
+
+
+def test_declined_clears_an_earlier_hire_and_withdrawn_keeps_it(db, make_position, make_fair):
+    first = make_hire(make_fair, make_position())
+    second = make_hire(make_fair, make_position())
+    day = local_today() - timedelta(days=3)
+    for hire in (first, second):
+        record_outcome(hire, Outcome.HIRED, day)
+
+    record_outcome(first, Outcome.DECLINED, local_today())
+    record_outcome(second, Outcome.WITHDRAWN, local_today())
+
+    assert (first.outcome, first.hired_on) == (Outcome.DECLINED, None)
+    assert (second.outcome, second.hired_on, second.outcome_on) == (
+        Outcome.WITHDRAWN,
+        day,
+        local_today(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "days_from_today", "message"),
+    [
+        (Outcome.HIRED, 1, "不能晚于今天"),
+        (Outcome.HIRED, -30, "不能早于招聘会当天"),
+        (Outcome.INTENT, 0, "请选择"),
+    ],
+)
+def test_impossible_outcomes_are_refused(
+    db, make_position, make_fair, outcome, days_from_today, message
+):
+    hire = make_hire(make_fair, make_position(), days_ago=10)
+
+    with pytest.raises(OutcomeError, match=message):
+        record_outcome(hire, outcome, local_today() + timedelta(days=days_from_today))
+    assert hire.outcome is Outcome.INTENT
+
+
+def test_a_refused_outcome_is_shown_to_the_employer(
+    client, db, signed_in, make_position, make_fair
+):
+    hire = make_hire(make_fair, make_position(employer=signed_in.employer))
+    db.session.commit()
+    tomorrow = local_today() + timedelta(days=1)
+
+    page = client.post(
+        f"/employer/outcomes/{hire.id}",
+        data={"outcome": "hired", "on": tomorrow},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+
+    assert "张三：日期：不能晚于今天" in page
+    assert hire.outcome is Outcome.INTENT
+
+
+def test_the_list_filters_by_outcome(client, db, signed_in, make_position, make_fair):
+    position = make_position(employer=signed_in.employer)
+    make_hire(make_fair, position, seeker_name="王五", outcome=Outcome.DECLINED)
+    make_hire(make_fair, position, seeker_name="赵六")
+
+    page = client.get("/employer/outcomes?outcome=intent").get_data(as_text=True)
+
+    assert "赵六" in page and "王五" not in page
