@@ -51,7 +51,7 @@ def test_every_operation_answers_within_its_documented_schema(app, db, make_user
                 database=None,
                 suppress_health_check=list(HealthCheck),
             )
-            def exercise(case):
+            def exercise(case, callers=callers):
                 for headers in callers:
                     case.call_and_validate(headers=headers, checks=CHECKS)
 
