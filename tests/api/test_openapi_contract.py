@@ -41,18 +41,20 @@ def test_every_operation_answers_within_its_documented_schema(app, db, make_user
     assert operations, "the OpenAPI document lists no operations"
     for operation in operations:
         secured = bool(operation.definition.raw.get("security"))
-        callers = role_headers if secured else role_headers[:1]
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            _exercise(operation, mode, role_headers if secured else role_headers[:1])
 
-            @given(case=operation.as_strategy(generation_mode=mode))
-            @settings(
-                max_examples=15,
-                deadline=None,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            def exercise(case, callers=callers):
-                for headers in callers:
-                    case.call_and_validate(headers=headers, checks=CHECKS)
 
-            exercise()
+def _exercise(operation, mode: GenerationMode, callers: list[dict[str, str]]) -> None:
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=15,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def exercise(case):
+        for headers in callers:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+    exercise()
