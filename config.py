@@ -59,6 +59,14 @@ class Config:
     PAGE_SIZE = 20
 
     PASSWORD_MIN_LENGTH = 8
+    #: Days an API token lives unless the request asks for fewer.
+    API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+
+    API_TITLE = "recruit 株洲市招聘会服务平台 API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 

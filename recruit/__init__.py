@@ -5,9 +5,10 @@ import os
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 
 from config import CONFIGS, INSTANCE_DIR
+from recruit.converters import IdConverter
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 
@@ -28,6 +29,7 @@ def create_app(config: object | str | None = None, **overrides) -> Flask:
         config = config()
     app.config.from_object(config)
     app.config.update(overrides)
+    app.url_map.converters["id"] = IdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
@@ -78,6 +80,7 @@ def _sqlite_on_begin(connection) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
+    from recruit.api import register_api
     from recruit.auth import bp as auth_bp
     from recruit.employers.portal import bp as employer_bp
     from recruit.employers.routes import bp as employers_bp
@@ -91,17 +94,27 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(employer_bp)
     app.register_blueprint(fairs_bp)
     app.register_blueprint(positions_bp)
+    register_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Render friendly Chinese pages for the HTTP errors a user can meet."""
+    """Answer every HTTP error: JSON under /api/, a friendly Chinese page elsewhere."""
+    from werkzeug.exceptions import HTTPException
 
-    def render_error(error):
-        code = getattr(error, "code", 500)
-        return render_template(f"errors/{code}.html"), code
+    from recruit.api.errors import ERROR_CODES, api_error_response
 
-    for code in (400, 403, 404, 405, 413, 500):
-        app.register_error_handler(code, render_error)
+    pages = {400, 403, 404, 405, 413, 500}
+
+    def handle_http_error(error: HTTPException):
+        if request.path.startswith("/api/"):
+            return api_error_response(error)
+        code = error.code or 500
+        if code in pages:
+            return render_template(f"errors/{code}.html"), code
+        message = ERROR_CODES.get(code, ("", "请求未能完成。"))[1]
+        return render_template("errors/generic.html", code=code, message=message), code
+
+    app.register_error_handler(HTTPException, handle_http_error)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -16,3 +16,12 @@ class LoginForm(FlaskForm):
     )
     remember = BooleanField("记住我")
     submit = SubmitField("登录")
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "令牌名称",
+        validators=[InputRequired("请填写令牌名称。"), Length(max=64, message="名称过长。")],
+        description="例如：小程序、数据对接脚本",
+    )
+    submit = SubmitField("生成令牌")

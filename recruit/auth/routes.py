@@ -2,14 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
 
 from recruit.audit.services import record_audit
 from recruit.auth import bp
-from recruit.auth.forms import LoginForm
+from recruit.auth.forms import LoginForm, TokenForm
 from recruit.auth.models import User
 from recruit.auth.services import authenticate
+from recruit.auth.tokens import create_token, list_tokens, revoke_token
+from recruit.db_types import utcnow
 from recruit.extensions import db, login_manager
 
 
@@ -51,3 +53,32 @@ def logout():
         logout_user()
         flash("您已退出登录。", "info")
     return redirect(url_for("public.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = TokenForm()
+    new_secret = None
+    if form.validate_on_submit():
+        _token, new_secret = create_token(current_user, form.name.data)
+        db.session.commit()
+        flash("令牌已生成。请立即复制保存，离开本页后将无法再次查看。", "warning")
+        form = TokenForm(formdata=None)
+    return render_template(
+        "auth/account.html",
+        form=form,
+        tokens=list_tokens(current_user),
+        new_secret=new_secret,
+        now=utcnow(),
+    )
+
+
+@bp.route("/account/tokens/<id:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke(token_id: int):
+    if revoke_token(current_user, token_id) is None:
+        abort(404)
+    db.session.commit()
+    flash("令牌已撤销。", "info")
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,97 @@
+"""POST /api/v1/auth/tokens and the caller's own tokens."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from recruit.api.errors import ApiError, ErrorSchema
+from recruit.api.security import BEARER, api_user, token_required
+from recruit.auth.services import authenticate
+from recruit.auth.tokens import create_token, list_tokens, revoke_token
+from recruit.extensions import db
+
+blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="登录与访问令牌")
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    name = fields.String(load_default="API", validate=validate.Length(max=64))
+    days = fields.Integer(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Range(min=1, max=365),
+        metadata={"description": "有效天数，默认 90，最多 365"},
+    )
+
+
+class TokenSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    prefix = fields.String(metadata={"description": "令牌开头几位，便于辨认"})
+    created_at = fields.DateTime()
+    expires_at = fields.DateTime()
+    revoked_at = fields.DateTime(allow_none=True)
+    last_used_at = fields.DateTime(allow_none=True)
+
+
+class NewTokenSchema(TokenSchema):
+    token = fields.String(metadata={"description": "令牌本身，只在此时返回一次"})
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    username = fields.String()
+    display_name = fields.String(allow_none=True)
+    role = fields.String()
+    region_code = fields.String(allow_none=True)
+    employer_id = fields.Integer(allow_none=True)
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.arguments(TokenRequestSchema)
+    @blp.response(201, NewTokenSchema)
+    @blp.alt_response(401, schema=ErrorSchema, description="用户名或密码错误")
+    def post(self, data):
+        """Exchange a username and password for a bearer token."""
+        user = authenticate(data["username"], data["password"])
+        if user is None:
+            raise ApiError(401, "用户名或密码错误，或账号已停用。")
+        token, secret = create_token(user, data["name"], data["days"])
+        db.session.commit()
+        token.token = secret  # shown this once, never stored
+        return token
+
+    @blp.doc(security=BEARER)
+    @blp.response(200, TokenSchema(many=True))
+    @blp.alt_response(401, schema=ErrorSchema)
+    @token_required()
+    def get(self):
+        """List the caller's tokens (never the tokens themselves)."""
+        return list_tokens(api_user())
+
+
+@blp.route("/tokens/<id:token_id>")
+class TokenItem(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(204)
+    @blp.alt_response(401, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    @token_required()
+    def delete(self, token_id):
+        """Revoke one of the caller's tokens."""
+        if revoke_token(api_user(), token_id) is None:
+            raise ApiError(404)
+        db.session.commit()
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @blp.doc(security=BEARER)
+    @blp.response(200, MeSchema)
+    @blp.alt_response(401, schema=ErrorSchema)
+    @token_required()
+    def get(self):
+        """Return who the token belongs to: role, region scope, employer."""
+        return api_user()
