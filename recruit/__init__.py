@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Flask, render_template
 
 from config import CONFIGS, INSTANCE_DIR
+from recruit.security import init_security
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,7 @@ def create_app(config: object | str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    init_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -78,17 +80,24 @@ def _sqlite_on_begin(connection) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
+    from recruit.admin import bp as admin_bp
     from recruit.auth import bp as auth_bp
     from recruit.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
     """Render friendly Chinese pages for the HTTP errors a user can meet."""
 
+    from werkzeug.exceptions import SecurityError
+
     def render_error(error):
+        if isinstance(error, SecurityError):
+            # An untrusted Host header: no URLs can be built for it, so no page either.
+            return "请求的主机名不受信任。", 400, {"Content-Type": "text/plain; charset=utf-8"}
         code = getattr(error, "code", 500)
         return render_template(f"errors/{code}.html"), code
 
@@ -112,6 +121,9 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the flask CLI groups of each domain."""
+    from flask_migrate.cli import db as db_group
+
+    from recruit import backup_commands
     from recruit.auth.commands import users_cli
     from recruit.demo.commands import demo_cli
     from recruit.refdata.commands import refdata_cli
@@ -119,3 +131,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(refdata_cli)
     app.cli.add_command(demo_cli)
+    backup_commands.register(db_group)
