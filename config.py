@@ -67,6 +67,16 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    #: Sign-in throttling: failures allowed per account and per address within the window.
+    LOGIN_MAX_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_PER_ACCOUNT", "5"))
+    LOGIN_MAX_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_PER_ADDRESS", "30"))
+    LOGIN_THROTTLE_MINUTES = int(os.environ.get("LOGIN_THROTTLE_MINUTES", "15"))
+    #: Behind a reverse proxy: how many proxies set X-Forwarded-For/Proto/Host (0 = none).
+    PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
+    #: Host names the app answers to (Flask checks them); empty = any, for development.
+    TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
+    #: SQLite backups kept in instance/backups by `flask db backup`.
+    BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 
@@ -82,6 +92,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     """Production: refuses to start without a real secret key and database."""
 
+    PERMANENT_SESSION_LIFETIME = 8 * 60 * 60
+    REMEMBER_COOKIE_DURATION = 7 * 24 * 60 * 60
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -9,6 +9,7 @@ from flask import Flask, render_template, request
 
 from config import CONFIGS, INSTANCE_DIR
 from recruit.converters import IdConverter
+from recruit.security import init_security
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,6 +34,7 @@ def create_app(config: object | str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    init_security(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -80,6 +82,7 @@ def _sqlite_on_begin(connection) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
+    from recruit.admin import bp as admin_bp
     from recruit.api import register_api
     from recruit.auth import bp as auth_bp
     from recruit.employers.portal import bp as employer_bp
@@ -95,17 +98,21 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(fairs_bp)
     app.register_blueprint(positions_bp)
     register_api(app)
+    app.register_blueprint(admin_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
     """Answer every HTTP error: JSON under /api/, a friendly Chinese page elsewhere."""
-    from werkzeug.exceptions import HTTPException
+    from werkzeug.exceptions import HTTPException, SecurityError
 
     from recruit.api.errors import ERROR_CODES, api_error_response
 
     pages = {400, 403, 404, 405, 413, 500}
 
     def handle_http_error(error: HTTPException):
+        if isinstance(error, SecurityError):
+            # An untrusted Host header: no URLs can be built for it, so no page either.
+            return "请求的主机名不受信任。", 400, {"Content-Type": "text/plain; charset=utf-8"}
         if request.path.startswith("/api/"):
             return api_error_response(error)
         code = error.code or 500
@@ -133,6 +140,9 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the flask CLI groups of each domain."""
+    from flask_migrate.cli import db as db_group
+
+    from recruit import backup_commands
     from recruit.auth.commands import users_cli
     from recruit.demo.commands import demo_cli
     from recruit.refdata.commands import refdata_cli
@@ -140,3 +150,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(refdata_cli)
     app.cli.add_command(demo_cli)
+    backup_commands.register(db_group)

@@ -2,6 +2,7 @@
 
 from recruit.audit.models import AuditLog
 from recruit.auth.models import ApiToken, Role, User
+from recruit.auth.throttle import LoginAttempt
 from recruit.channels.models import Channel, ChannelPosting, SyncRun
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.fairs.models import (
@@ -27,6 +28,7 @@ __all__ = [
     "FairPosition",
     "FairStatus",
     "IndustryChain",
+    "LoginAttempt",
     "Outcome",
     "Participation",
     "ParticipationStatus",

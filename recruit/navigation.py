@@ -25,6 +25,7 @@ NAV_ITEMS = (
     NavItem("企业中心", "employer.index", (Role.EMPLOYER,)),
     NavItem("统计报表", "reports.index", (Role.ADMIN, Role.ORGANIZER, Role.VIEWER)),
     NavItem("渠道同步", "channels.index", (Role.ADMIN, Role.ORGANIZER)),
+    NavItem("审计日志", "admin.audit", (Role.ADMIN,)),
 )
 
 

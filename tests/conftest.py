@@ -12,6 +12,8 @@ from datetime import date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import g, has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from recruit import create_app
@@ -65,6 +67,7 @@ def app(database_url, tmp_path_factory):
         SERVER_NAME=None,
     )
     app.instance_path = str(tmp_path_factory.mktemp("instance"))
+    app.test_client_class = IsolatedClient
     with app.app_context():
         upgrade()
         load_refdata()
@@ -82,8 +85,9 @@ def db(request, app):
 
     Commits made by the code under test release SAVEPOINTs inside that transaction.
     """
-    if "browser" in request.keywords:
-        # Browser tests talk to a live server with a database of its own.
+    if "browser" in request.keywords or "ownsdb" in request.keywords:
+        # Browser tests talk to a live server with a database of its own; "ownsdb" tests make
+        # their own file database and commit for real.
         yield None
         return
     with app.app_context():
@@ -101,6 +105,21 @@ def db(request, app):
             if transaction.is_active:
                 transaction.rollback()
             connection.close()
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests start with an empty `g`.
+
+    Each test runs inside one pushed app context, which Flask reuses for the requests made in
+    it; without this, values cached in `g` (Flask-Login's current user) would carry over from
+    one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(g):
+                g.pop(name)
+        return super().open(*args, **kwargs)
 
 
 @pytest.fixture

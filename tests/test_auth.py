@@ -15,9 +15,13 @@ LOGIN_ERROR = "用户名或密码错误"
 
 
 def signed_in_user_id(client) -> str | None:
-    """Return the user id Flask-Login keeps in the client's session, if any."""
+    """Return the user id Flask-Login keeps in the client's session, if any.
+
+    The session id is "<user id>:<password change stamp>"; only the user id part is returned.
+    """
     with client.session_transaction() as session:
-        return session.get("_user_id")
+        value = session.get("_user_id")
+    return value.partition(":")[0] if value else None
 
 
 def current_user_badge(client) -> str | None:

@@ -2,7 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
 
 class LoginForm(FlaskForm):
@@ -25,3 +25,20 @@ class TokenForm(FlaskForm):
         description="例如：小程序、数据对接脚本",
     )
     submit = SubmitField("生成令牌")
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("当前密码", validators=[InputRequired("请填写当前密码。")])
+    new = PasswordField(
+        "新密码",
+        validators=[InputRequired("请填写新密码。")],
+        description="至少 8 位，须同时包含字母和数字（或符号）。",
+    )
+    confirm = PasswordField(
+        "再次输入新密码",
+        validators=[
+            InputRequired("请再次输入新密码。"),
+            EqualTo("new", "两次输入的新密码不一致。"),
+        ],
+    )
+    submit = SubmitField("修改密码")

@@ -64,6 +64,14 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         return self.active
 
+    def get_id(self) -> str:
+        """Return the session id: the user id and when the password last changed.
+
+        A password change therefore ends every session and remember-me cookie issued before.
+        """
+        changed = int(self.password_changed_at.timestamp() * 1_000_000)
+        return f"{self.id}:{changed}"
+
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r) for r in roles}
 

@@ -7,17 +7,24 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from recruit.audit.services import record_audit
 from recruit.auth import bp
-from recruit.auth.forms import LoginForm, TokenForm
+from recruit.auth.forms import LoginForm, PasswordChangeForm, TokenForm
 from recruit.auth.models import User
-from recruit.auth.services import authenticate
+from recruit.auth.services import UserError, authenticate, change_password
+from recruit.auth.throttle import Throttled
 from recruit.auth.tokens import create_token, list_tokens, revoke_token
 from recruit.db_types import utcnow
 from recruit.extensions import db, login_manager
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+def load_user(session_id: str) -> User | None:
+    user_id, _, stamp = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.get_id() != session_id:
+        return None  # the password changed since this session began
+    return user
 
 
 def _safe_next(target: str | None) -> str:
@@ -35,8 +42,13 @@ def login():
         return redirect(url_for("public.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = authenticate(form.username.data, form.password.data)
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except Throttled as refusal:
+            flash(refusal.message(), "danger")
+            return render_template("auth/login.html", form=form), 429
         if user is None:
+            db.session.commit()  # keep the failure for throttling
             flash("用户名或密码错误，或账号已停用。", "danger")
         else:
             login_user(user, remember=form.remember.data)
@@ -82,3 +94,24 @@ def revoke(token_id: int):
     db.session.commit()
     flash("令牌已撤销。", "info")
     return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.current.data, form.new.data)
+        except UserError as error:
+            field, _, message = str(error).partition("：")
+            target = form.current if field == "当前密码" else form.new
+            target.errors = [*target.errors, message or str(error)]
+        else:
+            record_audit("user.password_change", current_user)
+            db.session.commit()
+            # The session id includes the password's change time: sign in again with it.
+            login_user(current_user._get_current_object())
+            flash("密码已修改。其他设备上的登录已失效。", "success")
+            return redirect(url_for("public.home"))
+    return render_template("auth/password.html", form=form)

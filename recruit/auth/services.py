@@ -3,10 +3,11 @@
 import re
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from recruit.auth.models import Role, User
+from recruit.auth.throttle import check_throttle, clear_failures, record_failure
 from recruit.db_types import utcnow
 from recruit.employers.models import Employer
 from recruit.extensions import db
@@ -95,14 +96,38 @@ def check_password_policy(password: str) -> None:
         raise UserError("密码：须同时包含字母和数字（或符号）。")
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """Return the active user with these credentials and note the sign-in, or None."""
+def authenticate(username: str, password: str, address: str | None = None) -> User | None:
+    """Return the active user with these credentials and note the sign-in, or None.
+
+    Raises Throttled while the account or the address has failed too often; failures are
+    recorded here, and the caller commits either way.
+    """
+    if address is None:
+        address = request.remote_addr if has_request_context() else "-"
+    check_throttle(username, address)
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
     if user is None:
         # Hash anyway, so the response time does not tell which usernames exist.
         check_password_hash(_DUMMY_HASH, password or "")
+        record_failure(username, address)
         return None
     if not user.active or not user.check_password(password or ""):
+        record_failure(username, address)
         return None
+    clear_failures(username)
     user.last_login_at = utcnow()
     return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """Check the current password and the policy, then set the new one.
+
+    Changing the password changes the user's session id, so every other session and
+    remember-me cookie of this user ends.
+    """
+    if not user.check_password(current or ""):
+        raise UserError("当前密码：不正确。")
+    check_password_policy(new)
+    if new == current:
+        raise UserError("新密码：不能与当前密码相同。")
+    user.set_password(new)
