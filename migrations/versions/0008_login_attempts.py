@@ -1,7 +1,7 @@
 """login attempts
 
 Revision ID: 0008
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-22 06:07:14.352584
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008'
-down_revision = '0001'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
