@@ -1,0 +1,142 @@
+"""Marshmallow schemas shared by the API blueprints."""
+
+from marshmallow import Schema, fields, validate
+
+from recruit.refdata import codes
+
+
+class PageArgsSchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """Return a schema for a page of items: items, total, page, per_page."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "total": fields.Integer(metadata={"description": "符合条件的总数"}),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+        },
+        name=name,
+    )
+
+
+def page_body(pagination) -> dict:
+    """Turn a Flask-SQLAlchemy pagination into the page document."""
+    return {
+        "items": pagination.items,
+        "total": pagination.total,
+        "page": pagination.page,
+        "per_page": pagination.per_page,
+    }
+
+
+class RegionSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class ChainSchema(Schema):
+    code = fields.String()
+    name = fields.String()
+
+
+class LabelledSchema(Schema):
+    value = fields.String()
+    label = fields.String()
+
+
+class FairSchema(Schema):
+    id = fields.Integer()
+    ref = fields.String()
+    title = fields.String()
+    type = fields.Nested(LabelledSchema, attribute="type")
+    mode = fields.Nested(LabelledSchema, attribute="mode")
+    status = fields.Nested(LabelledSchema, attribute="status")
+    region = fields.Nested(RegionSchema)
+    venue = fields.String(allow_none=True)
+    starts_at = fields.DateTime()
+    ends_at = fields.DateTime()
+    organizer_unit = fields.String()
+    industry_chain = fields.Nested(ChainSchema, allow_none=True)
+    registration_deadline = fields.DateTime(allow_none=True)
+    booth_capacity = fields.Integer(allow_none=True)
+    url = fields.Function(lambda fair: f"/fairs/{fair.id}", metadata={"type": "string"})
+
+
+class EmployerBriefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    uscc = fields.String()
+    region = fields.Nested(RegionSchema)
+    industry_section = fields.String()
+
+
+class SalarySchema(Schema):
+    min = fields.Integer(allow_none=True)
+    max = fields.Integer(allow_none=True)
+    negotiable = fields.Boolean()
+    unit = fields.Constant("MONTH")
+    currency = fields.Constant("CNY")
+
+
+class PositionSchema(Schema):
+    id = fields.Integer()
+    ref = fields.String()
+    title = fields.String()
+    employer = fields.Nested(EmployerBriefSchema)
+    occupation_major_group = fields.Integer()
+    occupation_code = fields.String(allow_none=True)
+    openings = fields.Integer()
+    salary = fields.Function(
+        lambda p: {
+            "min": p.salary_min,
+            "max": p.salary_max,
+            "negotiable": p.salary_negotiable,
+            "unit": "MONTH",
+            "currency": "CNY",
+        },
+        metadata={"type": "object"},
+    )
+    education = fields.Nested(LabelledSchema)
+    experience = fields.Nested(LabelledSchema)
+    employment_type = fields.Nested(LabelledSchema)
+    work_region = fields.Nested(RegionSchema)
+    work_address = fields.String(allow_none=True)
+    description = fields.String()
+    valid_until = fields.Date()
+    published_at = fields.DateTime(allow_none=True)
+    revision = fields.Integer()
+    url = fields.Function(lambda p: f"/positions/{p.id}", metadata={"type": "string"})
+
+
+class OfferedPositionSchema(Schema):
+    position_id = fields.Integer()
+    title = fields.Function(lambda fp: fp.position.title, metadata={"type": "string"})
+    openings = fields.Integer(metadata={"description": "本场提供的岗位数"})
+
+
+class FairParticipantSchema(Schema):
+    booth = fields.String(allow_none=True)
+    status = fields.Nested(LabelledSchema)
+    employer = fields.Nested(EmployerBriefSchema)
+    positions = fields.List(fields.Nested(OfferedPositionSchema), attribute="fair_positions")
+
+
+class FairDetailSchema(FairSchema):
+    description = fields.String()
+    participants = fields.List(fields.Nested(FairParticipantSchema))
+
+
+class EmployerProfileSchema(EmployerBriefSchema):
+    industry_chain = fields.Nested(ChainSchema, allow_none=True)
+    size = fields.Nested(LabelledSchema, allow_none=True)
+    address = fields.String(allow_none=True)
+    positions = fields.List(fields.Nested(PositionSchema), attribute="positions_public")
+
+
+FAIR_TYPES = [t.value for t in codes.FairType]
+FAIR_MODES = [m.value for m in codes.FairMode]
+EDUCATIONS = [e.value for e in codes.Education]
