@@ -72,3 +72,8 @@ def test_unexpected_errors_show_a_chinese_page_without_a_traceback(tmp_path):
     response = client.get("/forbidden")
     assert response.status_code == 403
     assert "没有访问此页面的权限" in response.get_data(as_text=True)
+
+
+def test_ids_beyond_what_the_database_holds_are_not_found_rather_than_errors(client):
+    for url in ("/positions/99999999999999999999", "/fairs/0", "/employers/2147483648"):
+        assert client.get(url).status_code == 404, url

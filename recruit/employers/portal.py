@@ -202,7 +202,7 @@ def position_new():
     return render_template("employer/position_form.html", form=form, position=None)
 
 
-@bp.route("/positions/<int:position_id>/edit", methods=["GET", "POST"])
+@bp.route("/positions/<id:position_id>/edit", methods=["GET", "POST"])
 def position_edit(position_id: int):
     position = _own_position(position_id)
     form = _position_form(position if request.method == "GET" else None)
@@ -248,7 +248,7 @@ def _position_action(position_id: int, action, success: str):
     return result, position
 
 
-@bp.route("/positions/<int:position_id>/duplicate", methods=["POST"])
+@bp.route("/positions/<id:position_id>/duplicate", methods=["POST"])
 def position_duplicate(position_id: int):
     copy, _ = _position_action(position_id, duplicate_position, "已复制岗位“{title}”。")
     if copy is None:
@@ -256,7 +256,7 @@ def position_duplicate(position_id: int):
     return redirect(url_for("employer.position_edit", position_id=copy.id))
 
 
-@bp.route("/positions/<int:position_id>/submit", methods=["POST"])
+@bp.route("/positions/<id:position_id>/submit", methods=["POST"])
 def position_submit(position_id: int):
     warnings, position = _position_action(position_id, submit_position, "岗位“{title}”已提交审核。")
     for flag in warnings or ():
@@ -264,7 +264,7 @@ def position_submit(position_id: int):
     return _back()
 
 
-@bp.route("/positions/<int:position_id>/close", methods=["POST"])
+@bp.route("/positions/<id:position_id>/close", methods=["POST"])
 def position_close(position_id: int):
     filled = request.form.get("filled") == "1"
     _position_action(
@@ -275,7 +275,7 @@ def position_close(position_id: int):
     return _back()
 
 
-@bp.route("/positions/<int:position_id>/reopen", methods=["POST"])
+@bp.route("/positions/<id:position_id>/reopen", methods=["POST"])
 def position_reopen(position_id: int):
     _position_action(position_id, reopen_position, "岗位“{title}”已重新开放。")
     return _back()
@@ -308,7 +308,7 @@ def fairs():
     )
 
 
-@bp.route("/fairs/<int:fair_id>/signup", methods=["GET", "POST"])
+@bp.route("/fairs/<id:fair_id>/signup", methods=["GET", "POST"])
 def fair_signup(fair_id: int):
     employer = _employer()
     fair = db.session.get(Fair, fair_id)
@@ -356,7 +356,7 @@ def fair_signup(fair_id: int):
     )
 
 
-@bp.route("/participations/<int:participation_id>/withdraw", methods=["POST"])
+@bp.route("/participations/<id:participation_id>/withdraw", methods=["POST"])
 def participation_withdraw(participation_id: int):
     participation = _own_participation(participation_id)
     if not ActionForm().validate_on_submit():
@@ -393,7 +393,7 @@ def outcomes():
     )
 
 
-@bp.route("/outcomes/<int:hire_id>", methods=["POST"])
+@bp.route("/outcomes/<id:hire_id>", methods=["POST"])
 def outcome_record(hire_id: int):
     hire = get_employer_hire(_employer(), hire_id)
     if hire is None:

@@ -54,7 +54,7 @@ def register():
     return render_template("employers/register.html", form=form)
 
 
-@bp.route("/<int:employer_id>")
+@bp.route("/<id:employer_id>")
 def profile(employer_id: int):
     employer = db.session.get(Employer, employer_id)
     if employer is None or employer.status is not EmployerStatus.APPROVED:

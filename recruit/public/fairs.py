@@ -19,7 +19,7 @@ def index():
     return render_template("fairs/index.html", page=page, when=when)
 
 
-@bp.route("/<int:fair_id>")
+@bp.route("/<id:fair_id>")
 def detail(fair_id: int):
     fair = db.session.get(Fair, fair_id)
     if fair is None:

@@ -60,7 +60,7 @@ def _json_ld(document: dict) -> Markup:
     return Markup(text)
 
 
-@bp.route("/<int:position_id>")
+@bp.route("/<id:position_id>")
 def detail(position_id: int):
     position = db.session.get(Position, position_id)
     if position is None:
