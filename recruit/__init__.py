@@ -115,7 +115,9 @@ def register_commands(app: Flask) -> None:
     from recruit.auth.commands import users_cli
     from recruit.demo.commands import demo_cli
     from recruit.refdata.commands import refdata_cli
+    from recruit.reports.commands import report_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(refdata_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(report_cli)
