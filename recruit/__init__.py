@@ -80,9 +80,11 @@ def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     from recruit.auth import bp as auth_bp
     from recruit.public import bp as public_bp
+    from recruit.reports import bp as reports_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

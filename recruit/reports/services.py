@@ -5,6 +5,7 @@ and intents by a dimension of the fair (or not at all); `compute_metrics()`, the
 monthly trend, the funnel, the dashboard, the exports and `flask report summary` all use it.
 """
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
@@ -150,11 +151,11 @@ def local_month(column):
     return sa.func.strftime("%Y-%m", column, "+8 hours")
 
 
-def aggregate(start: date, end: date, group_by=None, **filters) -> list[tuple]:
-    """Return rows (key, fairs, attendances, openings, entries, intents, hired, started).
+def metric_select(start: date, end: date, keys: Sequence = (), **filters) -> sa.Select:
+    """Select keys + (fairs, attendances, openings, entries, intents, hired, started).
 
     Each per-fair sum is one grouped subquery over the counted fairs; they are joined to the
-    fairs and summed again by `group_by` (a column expression of Fair), or over everything.
+    fairs and summed again, grouped by `keys` (columns of Fair) or over everything.
     """
     counted = counted_fairs(start, end, **filters)
     attended = sa.and_(
@@ -193,20 +194,19 @@ def aggregate(start: date, end: date, group_by=None, **filters) -> list[tuple]:
         .subquery()
     )
 
-    def total(column):
-        return sa.func.coalesce(sa.func.sum(column), 0)
+    def total(column, name):
+        return sa.func.coalesce(sa.func.sum(column), 0).label(name)
 
-    key = group_by if group_by is not None else sa.literal("all")
     query = (
         sa.select(
-            key.label("key"),
-            sa.func.count(Fair.id),
-            total(attendances.c.n),
-            total(openings.c.n),
-            total(entries.c.n),
-            total(intents.c.n),
-            total(intents.c.hired),
-            total(intents.c.started),
+            *keys,
+            sa.func.count(Fair.id).label("fairs"),
+            total(attendances.c.n, "employer_attendances"),
+            total(openings.c.n, "positions_offered"),
+            total(entries.c.n, "seeker_entries"),
+            total(intents.c.n, "tentative_hires"),
+            total(intents.c.hired, "hired"),
+            total(intents.c.started, "started"),
         )
         .select_from(Fair)
         .outerjoin(attendances, attendances.c.fair_id == Fair.id)
@@ -215,8 +215,16 @@ def aggregate(start: date, end: date, group_by=None, **filters) -> list[tuple]:
         .outerjoin(intents, intents.c.fair_id == Fair.id)
         .where(Fair.id.in_(counted))
     )
-    if group_by is not None:
-        query = query.group_by(group_by).order_by(group_by)
+    if keys:
+        query = query.group_by(*keys)
+    return query
+
+
+def aggregate(start: date, end: date, group_by=None, **filters) -> list[tuple]:
+    """Return rows (key, fairs, attendances, openings, entries, intents, hired, started)."""
+    key = group_by if group_by is not None else sa.literal("all")
+    query = metric_select(start, end, [key.label("key")], **filters)
+    query = query.group_by(None) if group_by is None else query.order_by(sa.text("key"))
     return [(row[0], *(int(value) for value in row[1:])) for row in db.session.execute(query).all()]
 
 
@@ -512,3 +520,163 @@ def build_report(report: ReportFilter) -> Report:
         occupations=occupation_demand(report, "group"),
         shortage=occupation_demand(report, "title"),
     )
+
+
+# --- drill-down: the rows each number counts -------------------------------------------------
+
+#: metric → (drill-down kind, extra query arguments)
+DRILL_DOWN = {
+    "fairs": ("fairs", {}),
+    "employer_attendances": ("attendances", {}),
+    "positions_offered": ("positions", {}),
+    "seeker_entries": ("entries", {}),
+    "tentative_hires": ("intents", {}),
+    "hired": ("intents", {"step": "hired"}),
+    "started": ("intents", {"step": "started"}),
+}
+
+DRILL_TITLES = {
+    "fairs": "招聘会清单",
+    "attendances": "进场用工企业（家次）",
+    "positions": "提供岗位（个次）",
+    "entries": "入场求职计数",
+    "intents": "初步就业意向",
+}
+
+
+def fair_list_select(report: ReportFilter) -> sa.Select:
+    """Select each counted fair with its own metrics, earliest first."""
+    keys = [
+        Fair.id,
+        Fair.title,
+        Fair.starts_at,
+        Fair.region_code,
+        Fair.type,
+        Fair.mode,
+        Fair.status,
+        Fair.industry_chain_id,
+    ]
+    return metric_select(report.start, report.end, keys, **report.kwargs()).order_by(
+        Fair.starts_at, Fair.id
+    )
+
+
+def drill_down_select(report: ReportFilter, kind: str, step: str | None = None) -> sa.Select:
+    """Select the rows a number counts: fairs, attendances, openings, tallies or intents."""
+    from recruit.employers.models import Employer
+
+    counted = counted_fairs(report.start, report.end, **report.kwargs())
+    if kind == "fairs":
+        return fair_list_select(report)
+    if kind in ("attendances", "positions"):
+        attended = sa.and_(
+            Participation.status == ParticipationStatus.ATTENDED,
+            Participation.fair_id.in_(counted),
+        )
+        if kind == "attendances":
+            offered = (
+                sa.select(sa.func.coalesce(sa.func.sum(FairPosition.openings), 0))
+                .where(FairPosition.participation_id == Participation.id)
+                .scalar_subquery()
+            )
+            return (
+                sa.select(
+                    Participation.id,
+                    Fair.title.label("fair_title"),
+                    Fair.starts_at,
+                    Employer.name.label("employer_name"),
+                    Participation.booth,
+                    Participation.checked_in_at,
+                    offered.label("openings"),
+                )
+                .join(Fair, Participation.fair_id == Fair.id)
+                .join(Employer, Participation.employer_id == Employer.id)
+                .where(attended)
+                .order_by(Fair.starts_at, Fair.id, Participation.id)
+            )
+        return (
+            sa.select(
+                FairPosition.id,
+                Fair.title.label("fair_title"),
+                Fair.starts_at,
+                Employer.name.label("employer_name"),
+                Position.title.label("position_title"),
+                FairPosition.openings,
+            )
+            .join(Participation, FairPosition.participation_id == Participation.id)
+            .join(Fair, Participation.fair_id == Fair.id)
+            .join(Employer, Participation.employer_id == Employer.id)
+            .join(Position, FairPosition.position_id == Position.id)
+            .where(attended)
+            .order_by(Fair.starts_at, Fair.id, FairPosition.id)
+        )
+    if kind == "entries":
+        return (
+            sa.select(
+                SeekerTally.id,
+                Fair.title.label("fair_title"),
+                Fair.starts_at,
+                SeekerTally.count,
+                SeekerTally.source,
+                SeekerTally.reason,
+                SeekerTally.recorded_at,
+            )
+            .join(Fair, SeekerTally.fair_id == Fair.id)
+            .where(SeekerTally.fair_id.in_(counted))
+            .order_by(Fair.starts_at, Fair.id, SeekerTally.id)
+        )
+    if kind == "intents":
+        query = (
+            sa.select(
+                TentativeHire.id,
+                Fair.title.label("fair_title"),
+                Fair.starts_at,
+                Employer.name.label("employer_name"),
+                Position.title.label("position_title"),
+                TentativeHire.seeker_name,
+                TentativeHire.outcome,
+                TentativeHire.hired_on,
+                TentativeHire.started_on,
+            )
+            .join(Fair, TentativeHire.fair_id == Fair.id)
+            .join(Position, TentativeHire.position_id == Position.id)
+            .join(Employer, Position.employer_id == Employer.id)
+            .where(TentativeHire.fair_id.in_(counted))
+            .order_by(Fair.starts_at, Fair.id, TentativeHire.id)
+        )
+        if step == "hired":
+            query = query.where(reached_hired())
+        elif step == "started":
+            query = query.where(reached_started())
+        return query
+    raise ValueError(f"unknown drill-down {kind!r}")
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max((self.total + self.per_page - 1) // self.per_page, 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def page_of(query: sa.Select, page: int = 1, per_page: int = 50) -> Page:
+    """Return one page of a row query and the total number of rows."""
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    )
+    page = min(max(page, 1), max((total + per_page - 1) // per_page, 1))
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(rows, page, per_page, total)
