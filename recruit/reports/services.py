@@ -247,11 +247,51 @@ BREAKDOWNS = {
 }
 
 
-def breakdown(report: ReportFilter, by: str) -> list[BreakdownRow]:
-    """Return the metrics grouped by county, fair type, mode, industry chain or local month."""
-    start, end, filters = report.start, report.end, report.kwargs()
+def _dimension_columns() -> dict:
+    return {
+        "county": Fair.region_code,
+        "fair_type": Fair.type,
+        "mode": Fair.mode,
+        "industry_chain": Fair.industry_chain_id,
+        "month": local_month(Fair.starts_at),
+    }
+
+
+def grouped_metrics(report: ReportFilter, dimensions: Sequence[str]) -> dict[str, list[tuple]]:
+    """Return, in one SQL statement, the metrics grouped by each dimension (and "total").
+
+    The per-fair sums are computed once, in a CTE, and each dimension is a GROUP BY over it;
+    the groups come back together through UNION ALL. Keys are returned as text.
+    """
+    columns = _dimension_columns()
+    keys = [Fair.id] + [columns[d].label(d) for d in dimensions if d != "total"]
+    per_fair = metric_select(report.start, report.end, keys, **report.kwargs()).cte("per_fair")
+    sums = [sa.func.coalesce(sa.func.sum(per_fair.c[m]), 0) for m in METRIC_NAMES]
+    parts = []
+    for dimension in dimensions:
+        if dimension == "total":
+            parts.append(sa.select(sa.literal("total"), sa.cast(sa.null(), sa.String), *sums))
+        else:
+            key = per_fair.c[dimension]
+            parts.append(
+                sa.select(sa.literal(dimension), sa.cast(key, sa.String), *sums).group_by(key)
+            )
+    result: dict[str, list[tuple]] = {d: [] for d in dimensions}
+    for dimension, key, *values in db.session.execute(sa.union_all(*parts)).all():
+        result[dimension].append((key, *(int(v) for v in values)))
+    return result
+
+
+def breakdown(report: ReportFilter, by: str, rows: list[tuple] | None = None) -> list[BreakdownRow]:
+    """Return the metrics grouped by county, fair type, mode, industry chain or local month.
+
+    rows, when given, are this dimension's rows from `grouped_metrics`.
+    """
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}")
+    if rows is None:
+        rows = grouped_metrics(report, [by])[by]
     if by == "county":
-        rows = aggregate(start, end, Fair.region_code, **filters)
         names = dict(db.session.execute(sa.select(Region.code, Region.name)).all())
         city = _city_code()
         return [
@@ -261,23 +301,20 @@ def breakdown(report: ReportFilter, by: str) -> list[BreakdownRow]:
                 Metrics(*values),
                 {"region": code},
             )
-            for code, *values in rows
+            for code, *values in sorted(rows, key=lambda row: row[0])
         ]
     if by == "fair_type":
-        rows = aggregate(start, end, Fair.type, **filters)
         return [
             BreakdownRow(str(FairType(k)), FairType(k).label, Metrics(*v), {"fair_type": str(k)})
             for k, *v in _sorted_by_enum(rows, FairType)
         ]
     if by == "mode":
-        rows = aggregate(start, end, Fair.mode, **filters)
         return [
             BreakdownRow(str(FairMode(k)), FairMode(k).label, Metrics(*v), {"mode": str(k)})
             for k, *v in _sorted_by_enum(rows, FairMode)
         ]
     if by == "industry_chain":
-        rows = aggregate(start, end, Fair.industry_chain_id, **filters)
-        chains = {c.id: c for c in db.session.scalars(sa.select(IndustryChain))}
+        chains = {str(c.id): c for c in db.session.scalars(sa.select(IndustryChain))}
         result = []
         for chain_id, *values in rows:
             chain = chains.get(chain_id)
@@ -289,19 +326,14 @@ def breakdown(report: ReportFilter, by: str) -> list[BreakdownRow]:
         order = {c.code: c.sort_order for c in chains.values()}
         result.sort(key=lambda row: (row.key == "", order.get(row.key, 0)))
         return result
-    if by == "month":
-        return monthly_trend(report)
-    raise ValueError(f"unknown breakdown {by!r}")
+    return monthly_trend(report, rows)
 
 
-def monthly_trend(report: ReportFilter) -> list[BreakdownRow]:
+def monthly_trend(report: ReportFilter, rows: list[tuple] | None = None) -> list[BreakdownRow]:
     """Return the metrics of every local month of the period, zeros for months without fairs."""
-    rows = {
-        key: values
-        for key, *values in aggregate(
-            report.start, report.end, local_month(Fair.starts_at), **report.kwargs()
-        )
-    }
+    if rows is None:
+        rows = grouped_metrics(report, ["month"])["month"]
+    by_month = {key: values for key, *values in rows}
     result = []
     year, month = report.start.year, report.start.month
     while (year, month) <= (report.end.year, report.end.month):
@@ -312,7 +344,7 @@ def monthly_trend(report: ReportFilter) -> list[BreakdownRow]:
             "start": max(first, report.start).isoformat(),
             "end": min(last, report.end).isoformat(),
         }
-        values = rows.get(key, [0] * 7)
+        values = by_month.get(key, [0] * 7)
         label = f"{month}月" if report.start.year == report.end.year else f"{year}年{month}月"
         result.append(BreakdownRow(key, label, Metrics(*values), narrow))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
@@ -510,12 +542,13 @@ class Report:
 
 def build_report(report: ReportFilter) -> Report:
     """Return everything the dashboard and the exports show for one filter."""
-    metrics = compute_metrics(report.start, report.end, **report.kwargs())
+    grouped = grouped_metrics(report, ["total", *BREAKDOWNS])
+    metrics = Metrics(*grouped["total"][0][1:])
     return Report(
         filter=report,
         metrics=metrics,
         sentence=bureau_sentence(report, metrics),
-        breakdowns={by: breakdown(report, by) for by in BREAKDOWNS},
+        breakdowns={by: breakdown(report, by, grouped[by]) for by in BREAKDOWNS},
         funnel=intent_funnel(metrics),
         occupations=occupation_demand(report, "group"),
         shortage=occupation_demand(report, "title"),
