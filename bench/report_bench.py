@@ -90,6 +90,9 @@ def main() -> int:
             t0 = time.perf_counter()
             generate_half_year(year)
             db.session.commit()
+            if dialect == "postgresql":
+                db.session.execute(sa.text("ANALYZE"))
+                db.session.commit()
             print(f"generated {year} H1 in {time.perf_counter() - t0:.1f} s")
         begin, stop = local_day_bounds(report.start, report.end)
         naive = {

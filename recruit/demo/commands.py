@@ -1,6 +1,7 @@
 """flask demo …"""
 
 import click
+import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from recruit.cli import CommandError
@@ -69,6 +70,10 @@ def generate_command(profile: str, year: int | None) -> None:
         db.session.rollback()
         click.echo(f"{year}年上半年的生成数据已存在，未做改动。")
         return
+    if db.engine.dialect.name == "postgresql":
+        # Fresh statistics after a bulk load, so the planner sees the new row counts.
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
     labels = {
         "employers": "企业",
         "positions": "岗位",

@@ -408,10 +408,20 @@ def occupation_demand(report: ReportFilter, by: str = "group", limit: int = 10):
     by="title": the `limit` position titles with the most openings offered, ordered so the
     shortage (many openings, few intents) comes first.
     """
+    return occupation_tables(report, limit)[by]
+
+
+def occupation_tables(report: ReportFilter, limit: int = 10) -> dict[str, list["OccupationRow"]]:
+    """Return both occupation tables from one SQL statement (each table scanned once)."""
     counted = counted_fairs(report.start, report.end, **report.kwargs())
-    key = Position.occupation_major_group if by == "group" else Position.title
-    offered_query = (
-        sa.select(key, sa.func.sum(FairPosition.openings).label("n"))
+    group, title = Position.occupation_major_group, Position.title
+    offered = (
+        sa.select(
+            group.label("g"),
+            title.label("t"),
+            sa.func.sum(FairPosition.openings).label("offered"),
+            sa.literal(0).label("wanted"),
+        )
         .select_from(FairPosition)
         .join(Participation, FairPosition.participation_id == Participation.id)
         .join(Position, FairPosition.position_id == Position.id)
@@ -419,32 +429,53 @@ def occupation_demand(report: ReportFilter, by: str = "group", limit: int = 10):
             Participation.status == ParticipationStatus.ATTENDED,
             Participation.fair_id.in_(counted),
         )
-        .group_by(key)
-        .order_by(sa.desc("n"), key)
+        .group_by(group, title)
     )
-    if by != "group":
-        offered_query = offered_query.limit(limit)
-    offered = dict(db.session.execute(offered_query).all())
-    intents_query = (
-        sa.select(key, sa.func.count(TentativeHire.id))
+    wanted = (
+        sa.select(
+            group.label("g"),
+            title.label("t"),
+            sa.literal(0).label("offered"),
+            sa.func.count(TentativeHire.id).label("wanted"),
+        )
         .join(Position, TentativeHire.position_id == Position.id)
         .where(TentativeHire.fair_id.in_(counted))
-        .group_by(key)
+        .group_by(group, title)
     )
-    if by != "group":
-        intents_query = intents_query.where(key.in_(list(offered)))
-    intents = dict(db.session.execute(intents_query).all())
-    if by == "group":
-        rows = [
-            OccupationRow(
-                str(k), OCCUPATION_MAJOR_GROUPS[k], int(offered.get(k, 0)), intents.get(k, 0)
-            )
-            for k in OCCUPATION_MAJOR_GROUPS
-            if offered.get(k) or intents.get(k)
-        ]
-        return sorted(rows, key=lambda r: (-r.openings, r.intents))
-    rows = [OccupationRow(t, t, int(n), intents.get(t, 0)) for t, n in offered.items()]
-    return sorted(rows, key=lambda r: (r.intents_per_100, -r.openings))
+    demand = sa.union_all(offered, wanted).cte("demand")
+    total_offered = sa.func.sum(demand.c.offered)
+    total_wanted = sa.func.sum(demand.c.wanted)
+    by_group = sa.select(
+        sa.literal("group").label("kind"),
+        sa.cast(demand.c.g, sa.String).label("key"),
+        total_offered.label("offered"),
+        total_wanted.label("wanted"),
+    ).group_by(demand.c.g)
+    top_titles = (
+        sa.select(
+            sa.literal("title").label("kind"),
+            demand.c.t.label("key"),
+            total_offered.label("offered"),
+            total_wanted.label("wanted"),
+        )
+        .group_by(demand.c.t)
+        .having(total_offered > 0)
+        .order_by(total_offered.desc(), demand.c.t)
+        .limit(limit)
+        .subquery()
+    )
+    statement = sa.union_all(by_group, sa.select(*top_titles.c))
+    groups, titles = [], []
+    for kind, key, n_offered, n_wanted in db.session.execute(statement).all():
+        if kind == "group":
+            label = OCCUPATION_MAJOR_GROUPS[int(key)]
+            groups.append(OccupationRow(str(int(key)), label, int(n_offered), int(n_wanted)))
+        else:
+            titles.append(OccupationRow(key, key, int(n_offered), int(n_wanted)))
+    return {
+        "group": sorted(groups, key=lambda r: (-r.openings, r.intents)),
+        "title": sorted(titles, key=lambda r: (r.intents_per_100, -r.openings)),
+    }
 
 
 # --- the bureau's sentence ---------------------------------------------------------------------
@@ -544,14 +575,15 @@ def build_report(report: ReportFilter) -> Report:
     """Return everything the dashboard and the exports show for one filter."""
     grouped = grouped_metrics(report, ["total", *BREAKDOWNS])
     metrics = Metrics(*grouped["total"][0][1:])
+    occupations = occupation_tables(report)
     return Report(
         filter=report,
         metrics=metrics,
         sentence=bureau_sentence(report, metrics),
         breakdowns={by: breakdown(report, by, grouped[by]) for by in BREAKDOWNS},
         funnel=intent_funnel(metrics),
-        occupations=occupation_demand(report, "group"),
-        shortage=occupation_demand(report, "title"),
+        occupations=occupations["group"],
+        shortage=occupations["title"],
     )
 
 

@@ -28,8 +28,9 @@ def half_year(app):
             so.sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         )
         try:
-            result = generate_half_year(YEAR)
-            _db.session.commit()
+            result = app.test_cli_runner().invoke(
+                args=["demo", "generate", "--profile", "half-year", "--year", str(YEAR)]
+            )
             yield result
         finally:
             _db.session.remove()
@@ -42,6 +43,13 @@ def half_year(app):
 def db(half_year):
     """Replace the per-test transaction: these tests read the module's generated data set."""
     yield _db
+
+
+def test_the_generate_command_reports_what_it_wrote(half_year):
+    assert half_year.exit_code == 0, half_year.output
+    assert f"生成{YEAR}年上半年数据" in half_year.output
+    assert "已生成：企业 1700，岗位 5100，招聘会 219，" in half_year.output
+    assert "就业意向 32000。" in half_year.output
 
 
 def test_half_year_prints_the_citys_sentence(runner):
