@@ -141,6 +141,17 @@ def reached_started():
     return sa.or_(TentativeHire.started_on.is_not(None), TentativeHire.outcome == Outcome.STARTED)
 
 
+def use_custom_plans() -> None:
+    """On PostgreSQL, plan this transaction's report statements for their actual dates.
+
+    psycopg prepares a statement after five runs on a connection, and PostgreSQL may then
+    switch to a generic plan that ignores the date range; for these aggregates that plan is
+    two to three times slower (bench/README.md). SET LOCAL ends with the transaction.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 def local_month(column):
     """Return an SQL expression of the Asia/Shanghai month 'YYYY-MM' of a UTC timestamp column.
 
@@ -222,6 +233,7 @@ def metric_select(start: date, end: date, keys: Sequence = (), **filters) -> sa.
 
 def aggregate(start: date, end: date, group_by=None, **filters) -> list[tuple]:
     """Return rows (key, fairs, attendances, openings, entries, intents, hired, started)."""
+    use_custom_plans()
     key = group_by if group_by is not None else sa.literal("all")
     query = metric_select(start, end, [key.label("key")], **filters)
     query = query.group_by(None) if group_by is None else query.order_by(sa.text("key"))
@@ -263,6 +275,7 @@ def grouped_metrics(report: ReportFilter, dimensions: Sequence[str]) -> dict[str
     The per-fair sums are computed once, in a CTE, and each dimension is a GROUP BY over it;
     the groups come back together through UNION ALL. Keys are returned as text.
     """
+    use_custom_plans()
     columns = _dimension_columns()
     keys = [Fair.id] + [columns[d].label(d) for d in dimensions if d != "total"]
     per_fair = metric_select(report.start, report.end, keys, **report.kwargs()).cte("per_fair")
@@ -413,6 +426,7 @@ def occupation_demand(report: ReportFilter, by: str = "group", limit: int = 10):
 
 def occupation_tables(report: ReportFilter, limit: int = 10) -> dict[str, list["OccupationRow"]]:
     """Return both occupation tables from one SQL statement (each table scanned once)."""
+    use_custom_plans()
     counted = counted_fairs(report.start, report.end, **report.kwargs())
     group, title = Position.occupation_major_group, Position.title
     offered = (
