@@ -141,3 +141,14 @@ def filter_args(parsed: ParsedFilter, **changes) -> dict[str, str]:
     args.update({k: v for k, v in report.kwargs().items() if v})
     args.update({k: v for k, v in changes.items() if v})
     return args
+
+
+def quick_periods(year: int) -> list[tuple[str, date, date]]:
+    """Return the bureau's usual periods of a year: quarters, halves and the whole year."""
+    periods = [(f"{year}年上半年", date(year, 1, 1), date(year, 6, 30))]
+    periods.append((f"{year}年下半年", date(year, 7, 1), date(year, 12, 31)))
+    periods.append((f"{year}年全年", date(year, 1, 1), date(year, 12, 31)))
+    for n, first in enumerate((1, 4, 7, 10)):
+        label = f"{'一二三四'[n]}季度"
+        periods.append((label, date(year, first, 1), _month_end(year, first + 2)))
+    return periods

@@ -14,6 +14,7 @@ from recruit.reports.filters import (
     chain_choices,
     filter_args,
     parse_filter,
+    quick_periods,
     region_choices,
 )
 from recruit.reports.services import (
@@ -47,6 +48,12 @@ def _form_context(parsed):
         "chains": chain_choices(),
         "scope": scope_words(parsed.report),
         "args": lambda **changes: filter_args(parsed, **changes),
+        "quick": [
+            (label, filter_args(parsed, start=first.isoformat(), end=last.isoformat()))
+            for year in (parsed.report.start.year - 1, parsed.report.start.year)
+            for label, first, last in quick_periods(year)
+            if year == parsed.report.start.year or "年" in label
+        ],
     }
 
 

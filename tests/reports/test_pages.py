@@ -193,3 +193,15 @@ def test_the_csv_export_is_formula_safe_and_adds_up(client, login_as, make_user,
     totals = list(csv.reader(io.StringIO(county.data.decode("utf-8-sig"))))[-1]
     assert totals == ["合计", "2", "2", "50", "475", "5", "2", "1"]
     assert client.get("/reports/export.csv", query_string={"table": "nope"}).status_code == 404
+
+
+def test_quick_links_choose_the_bureaus_usual_periods(client, login_as, make_user, march):
+    login_as(make_user(Role.VIEWER))
+
+    page = client.get("/reports/", query_string=MARCH).get_data(as_text=True)
+
+    assert "2026年上半年" in page and "2025年全年" in page
+    first_half = client.get(
+        "/reports/", query_string={"preset": "custom", "start": "2026-01-01", "end": "2026-06-30"}
+    ).get_data(as_text=True)
+    assert "上半年，全市举办各类招聘会2场" in first_half
