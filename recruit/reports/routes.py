@@ -6,7 +6,7 @@ from flask_login import current_user
 from recruit.auth.access import roles_required
 from recruit.auth.models import Role
 from recruit.formatting import local_today
-from recruit.refdata.codes import FairMode, FairType
+from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, FairType
 from recruit.reports import bp, charts
 from recruit.reports.exports import build_csv, build_xlsx, scope_words
 from recruit.reports.filters import (
@@ -24,8 +24,8 @@ from recruit.reports.services import (
     METRIC_LABELS,
     METRIC_NAMES,
     build_report,
-    compute_metrics,
     drill_down_select,
+    drill_down_total,
     page_of,
 )
 
@@ -116,22 +116,29 @@ def rows(kind: str):
     step = request.args.get("step") if kind == "intents" else None
     if step not in (None, "hired", "started"):
         step = None
+    occupation = request.args.get("occupation", type=int)
+    if occupation not in OCCUPATION_MAJOR_GROUPS or kind not in ("positions", "intents"):
+        occupation = None
+    title = (request.args.get("title") or "").strip()[:80] or None
+    if kind not in ("positions", "intents"):
+        title = None
     parsed = _parsed()
-    page = page_of(
-        drill_down_select(parsed.report, kind, step),
-        request.args.get("page", 1, type=int),
-        PER_PAGE,
-    )
-    metrics = compute_metrics(parsed.report.start, parsed.report.end, **parsed.report.kwargs())
+    query = drill_down_select(parsed.report, kind, step, occupation, title)
+    page = page_of(query, request.args.get("page", 1, type=int), PER_PAGE)
     metric = step or next(m for m, (k, extra) in DRILL_DOWN.items() if k == kind and not extra)
-    title = DRILL_TITLES[kind] + {"hired": "：已录用", "started": "：已到岗"}.get(step or "", "")
+    heading = DRILL_TITLES[kind] + {"hired": "：已录用", "started": "：已到岗"}.get(step or "", "")
+    if occupation is not None:
+        heading += f"（{OCCUPATION_MAJOR_GROUPS[occupation]}）"
+    if title:
+        heading += f"（岗位：{title}）"
+    narrow = {"step": step, "occupation": occupation, "title": title}
     return render_template(
         "reports/rows.html",
         kind=kind,
-        step=step,
-        title=title,
+        narrow={k: v for k, v in narrow.items() if v is not None},
+        title=heading,
         page=page,
-        total=metrics.as_dict()[metric],
+        total=drill_down_total(query, kind),
         total_label=METRIC_LABELS[metric],
         **_form_context(parsed),
     )

@@ -640,8 +640,38 @@ def fair_list_select(report: ReportFilter) -> sa.Select:
     )
 
 
-def drill_down_select(report: ReportFilter, kind: str, step: str | None = None) -> sa.Select:
-    """Select the rows a number counts: fairs, attendances, openings, tallies or intents."""
+def drill_down_select(
+    report: ReportFilter,
+    kind: str,
+    step: str | None = None,
+    occupation: int | None = None,
+    title: str | None = None,
+) -> sa.Select:
+    """Select the rows a number counts: fairs, attendances, openings, tallies or intents.
+
+    Openings and intents may be narrowed to an occupation major group or a position title.
+    """
+    query = _drill_down_select(report, kind, step)
+    if kind in ("positions", "intents"):
+        if occupation is not None:
+            query = query.where(Position.occupation_major_group == occupation)
+        if title is not None:
+            query = query.where(Position.title == title)
+    return query
+
+
+def drill_down_total(query: sa.Select, kind: str) -> int:
+    """Add up the listed rows the way the metric does (count, or sum of openings / entries)."""
+    rows = query.order_by(None).subquery()
+    summed = {"positions": "openings", "entries": "count"}.get(kind)
+    if summed is None:
+        total = sa.func.count()
+    else:
+        total = sa.func.coalesce(sa.func.sum(rows.c[summed]), 0)
+    return int(db.session.scalar(sa.select(total).select_from(rows)))
+
+
+def _drill_down_select(report: ReportFilter, kind: str, step: str | None) -> sa.Select:
     from recruit.employers.models import Employer
 
     counted = counted_fairs(report.start, report.end, **report.kwargs())

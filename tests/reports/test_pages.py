@@ -205,3 +205,28 @@ def test_quick_links_choose_the_bureaus_usual_periods(client, login_as, make_use
         "/reports/", query_string={"preset": "custom", "start": "2026-01-01", "end": "2026-06-30"}
     ).get_data(as_text=True)
     assert "上半年，全市举办各类招聘会2场" in first_half
+
+
+def test_occupation_numbers_link_to_their_openings_and_intents(
+    client, login_as, make_user, fair, attend, hire
+):
+    held = fair()
+    welders = attend(held, openings=[40], title="焊工", occupation_major_group=6)
+    attend(held, openings=[10], title="文员", occupation_major_group=3)
+    for _ in range(3):
+        hire(held, position=welders.fair_positions[0].position)
+    login_as(make_user(Role.VIEWER))
+
+    dashboard = client.get("/reports/", query_string=MARCH).get_data(as_text=True)
+    openings = client.get(
+        "/reports/rows/positions", query_string={**MARCH, "occupation": 6}
+    ).get_data(as_text=True)
+    intents = client.get("/reports/rows/intents", query_string={**MARCH, "title": "焊工"}).get_data(
+        as_text=True
+    )
+
+    assert "occupation=6" in dashboard
+    assert "提供岗位合计 <strong>40</strong>" in openings
+    assert "文员" not in openings.split('data-testid="drill-rows"')[1]
+    assert "初步达成就业意向合计 <strong>3</strong>" in intents
+    assert "（岗位：焊工）" in intents
