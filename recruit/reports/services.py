@@ -664,9 +664,8 @@ def drill_down_total(query: sa.Select, kind: str) -> int:
     """Add up the listed rows the way the metric does (count, or sum of openings / entries)."""
     rows = query.order_by(None).subquery()
     summed = {"positions": "openings", "entries": "count"}.get(kind)
-    if summed is None:
-        total = sa.func.count()
-    else:
+    total = sa.func.count()
+    if summed is not None:
         total = sa.func.coalesce(sa.func.sum(rows.c[summed]), 0)
     return int(db.session.scalar(sa.select(total).select_from(rows)))
 
