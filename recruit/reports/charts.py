@@ -20,6 +20,13 @@ def _text(x, y, content, anchor="start", size=12, weight="normal", fill=TEXT_COL
     )
 
 
+def _linked(parts: list[str], href: str | None, label: str) -> str:
+    """Wrap one bar and its labels in a link to the rows it counts (no script needed)."""
+    if not href:
+        return "".join(parts)
+    return f'<a href="{escape(href)}" aria-label="{escape(label)}">' + "".join(parts) + "</a>"
+
+
 def _svg(width: int, height: int, title: str, body: list[str], testid: str | None) -> Markup:
     test = f' data-testid="{escape(testid)}"' if testid else ""
     return Markup(
@@ -37,6 +44,7 @@ def bar_chart(
     notes: Sequence[str] | None = None,
     testid: str | None = None,
     width: int = 560,
+    links: Sequence[str | None] | None = None,
 ) -> Markup:
     """Draw horizontal bars, one per (label, value), the value written at the bar's end."""
     row_height, top, label_width = 26, 30, 120
@@ -49,15 +57,16 @@ def bar_chart(
     for n, (label, value) in enumerate(items):
         y = top + n * row_height
         length = max(span * max(value, 0) / peak, 0)
-        body.append(_text(label_width - 6, y + 17, label, anchor="end"))
-        body.append(
-            f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row_height - 8}" '
-            f'fill="{BAR_COLOUR}"/>'
-        )
         caption = f"{bureau_number(value)}{unit}"
         if notes and notes[n]:
             caption += f"（{notes[n]}）"
-        body.append(_text(label_width + length + 6, y + 17, caption))
+        parts = [
+            _text(label_width - 6, y + 17, label, anchor="end"),
+            f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="{row_height - 8}" '
+            f'fill="{BAR_COLOUR}"/>',
+            _text(label_width + length + 6, y + 17, caption),
+        ]
+        body.append(_linked(parts, links[n] if links else None, f"{label} {caption}"))
     return _svg(width, height, title, body, testid)
 
 
@@ -68,6 +77,7 @@ def column_chart(
     testid: str | None = None,
     width: int = 560,
     colour: str = BAR_COLOUR,
+    links: Sequence[str | None] | None = None,
 ) -> Markup:
     """Draw vertical columns over labelled slots (months), with a baseline and values on top."""
     height, top, bottom, left = 220, 40, 30, 10
@@ -85,10 +95,12 @@ def column_chart(
         bar = plot * max(value, 0) / peak
         column = min(slot * 0.6, 48)
         cx = x + slot / 2
-        body.append(
+        caption = f"{bureau_number(value)}{unit}"
+        parts = [
             f'<rect x="{cx - column / 2:.1f}" y="{top + plot - bar:.1f}" width="{column:.1f}" '
-            f'height="{bar:.1f}" fill="{colour}"/>'
-        )
-        body.append(_text(cx, top + plot - bar - 4, f"{bureau_number(value)}{unit}", "middle", 11))
-        body.append(_text(cx, height - 10, label, "middle"))
+            f'height="{bar:.1f}" fill="{colour}"/>',
+            _text(cx, top + plot - bar - 4, caption, "middle", 11),
+            _text(cx, height - 10, label, "middle"),
+        ]
+        body.append(_linked(parts, links[n] if links else None, f"{label} {caption}"))
     return _svg(width, height, title, body, testid)

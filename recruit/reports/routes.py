@@ -1,6 +1,6 @@
 """Dashboard, drill-down lists and exports for organizers (in scope), viewers and admins."""
 
-from flask import Response, abort, render_template, request
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from recruit.auth.access import roles_required
@@ -57,36 +57,50 @@ def _form_context(parsed):
     }
 
 
-def _charts(report):
+def _charts(report, args):
     months = report.breakdowns["month"]
     counties = report.breakdowns["county"]
+
+    def rows_url(kind, row=None, **extra):
+        narrow = dict(row.narrow) if row is not None else {}
+        if row is not None and not narrow:
+            return None
+        return url_for("reports.rows", kind=kind, **args(**narrow, **extra))
+
     return {
         "trend_fairs": charts.column_chart(
             [(r.label, r.metrics.fairs) for r in months],
             "各月举办招聘会（场）",
             testid="chart-trend-fairs",
+            links=[rows_url("fairs", r) for r in months],
         ),
         "trend_intents": charts.column_chart(
             [(r.label, r.metrics.tentative_hires) for r in months],
             "各月初步达成就业意向（人次）",
             testid="chart-trend-intents",
             colour=charts.ALT_COLOUR,
+            links=[rows_url("intents", r) for r in months],
         ),
         "county": charts.bar_chart(
             [(r.label, r.metrics.positions_offered) for r in counties],
             "各县市区提供岗位（个次）",
             testid="chart-county",
+            links=[rows_url("positions", r) for r in counties],
         ),
         "funnel": charts.bar_chart(
             [(s.label, s.count) for s in report.funnel],
             "就业意向转化：意向 → 录用 → 到岗（人次）",
             notes=["" if s.rate is None else f"{s.rate}%" for s in report.funnel],
             testid="chart-funnel",
+            links=[
+                rows_url("intents", step=DRILL_DOWN[s.key][1].get("step")) for s in report.funnel
+            ],
         ),
         "types": charts.bar_chart(
             [(r.label, r.metrics.fairs) for r in report.breakdowns["fair_type"]],
             "各类型招聘会（场）",
             testid="chart-types",
+            links=[rows_url("fairs", r) for r in report.breakdowns["fair_type"]],
         ),
     }
 
@@ -99,7 +113,7 @@ def index():
     return render_template(
         "reports/index.html",
         report=report,
-        charts=_charts(report),
+        charts=_charts(report, lambda **changes: filter_args(parsed, **changes)),
         breakdown_names=BREAKDOWNS,
         metric_names=METRIC_NAMES,
         metric_labels=METRIC_LABELS,

@@ -230,3 +230,16 @@ def test_occupation_numbers_link_to_their_openings_and_intents(
     assert "文员" not in openings.split('data-testid="drill-rows"')[1]
     assert "初步达成就业意向合计 <strong>3</strong>" in intents
     assert "（岗位：焊工）" in intents
+
+
+def test_chart_bars_link_to_the_rows_they_count(client, login_as, make_user, march):
+    login_as(make_user(Role.VIEWER))
+
+    page = client.get("/reports/", query_string=MARCH).get_data(as_text=True)
+    county_chart = page.split('data-testid="chart-county"')[1].split("</svg>")[0]
+    funnel_chart = page.split('data-testid="chart-funnel"')[1].split("</svg>")[0]
+
+    assert "/reports/rows/positions?" in county_chart
+    assert "region=430281" in county_chart
+    assert "step=started" in funnel_chart
+    assert "<script" not in county_chart + funnel_chart
