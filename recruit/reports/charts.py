@@ -29,8 +29,10 @@ def _linked(parts: list[str], href: str | None, label: str) -> str:
 
 def _svg(width: int, height: int, title: str, body: list[str], testid: str | None) -> Markup:
     test = f' data-testid="{escape(testid)}"' if testid else ""
+    # A chart whose bars are links stays a group, so that the links remain reachable.
+    role = "group" if any(part.startswith("<a ") for part in body) else "img"
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="report-chart" role="{role}" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMinYMin meet" '
         f'aria-label="{escape(title)}"{test}><title>{escape(title)}</title>'
         f'<rect width="{width}" height="{height}" fill="#fff"/>' + "".join(body) + "</svg>"
