@@ -63,6 +63,7 @@ def main() -> int:
         "--append", action="store_true", help="append the result to bench/README.md"
     )
     options = parser.parse_args()
+    load = os.getloadavg()[0]
 
     import sqlalchemy as sa
     from flask_migrate import upgrade
@@ -129,6 +130,7 @@ def main() -> int:
     cpu = platform.processor() or platform.machine()
     machine = (
         f"{platform.node()}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        f"; shared with other work: load average {load:.1f} at the start"
     )
     command = "python bench/report_bench.py " + " ".join(
         a if "@" not in a else a.split("@")[0].split("//")[0] + "//…@" + a.split("@")[1]
