@@ -9,7 +9,7 @@ from recruit.fairs.models import ParticipationStatus
 from recruit.hires.models import Outcome
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.services import get_industry_chain
-from recruit.reports.services import ReportFilter, bureau_sentence, period_words
+from recruit.reports.services import Metrics, ReportFilter, bureau_sentence, period_words
 
 
 @pytest.mark.parametrize(
@@ -150,3 +150,33 @@ def test_report_summary_refuses_bad_input_in_chinese(runner, args, message):
     assert result.exit_code == 1
     assert "错误：" in result.output
     assert message in result.output
+
+
+@pytest.mark.parametrize(
+    ("fairs", "positions", "entries", "intents", "expected"),
+    [
+        (
+            219,
+            191_700,
+            111_000,
+            32_046,
+            "219场，{e}累计提供岗位19.17万个次，入场求职11.1万人次，初步达成就业意向3.2万人次。",
+        ),
+        (
+            9999,
+            10_000,
+            9999,
+            10_001,
+            "9999场，{e}累计提供岗位1万个次，入场求职9999人次，初步达成就业意向1万人次。",
+        ),
+    ],
+)
+def test_sentence_numbers_follow_the_bureaus_rules(fairs, positions, entries, intents, expected):
+    metrics = Metrics(fairs, 5248, positions, entries, intents, 0, 0)
+    report = ReportFilter(date(2026, 1, 1), date(2026, 6, 30))
+
+    sentence = bureau_sentence(report, metrics)
+
+    assert sentence == "上半年，全市举办各类招聘会" + expected.format(
+        e="进入市场的用工企业达到5248家次，"
+    )
