@@ -90,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.public import bp as public_bp
     from recruit.public.fairs import bp as fairs_bp
     from recruit.public.positions import bp as positions_bp
+    from recruit.reports import bp as reports_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -97,8 +98,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(employer_bp)
     app.register_blueprint(fairs_bp)
     app.register_blueprint(positions_bp)
-    register_api(app)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
+    register_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -146,8 +148,10 @@ def register_commands(app: Flask) -> None:
     from recruit.auth.commands import users_cli
     from recruit.demo.commands import demo_cli
     from recruit.refdata.commands import refdata_cli
+    from recruit.reports.commands import report_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(refdata_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(report_cli)
     backup_commands.register(db_group)

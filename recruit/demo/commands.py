@@ -1,8 +1,10 @@
 """flask demo …"""
 
 import click
+import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from recruit.cli import CommandError
 from recruit.demo.services import is_seeded, seed_demo
 from recruit.extensions import db
 
@@ -39,3 +41,51 @@ def seed_command(if_empty: bool) -> None:
         click.echo("演示账号（仅本次显示）：")
         for username, password, role in result.accounts:
             click.echo(f"  {role:<8} 用户名 {username:<10} 密码 {password}")
+
+
+@demo_cli.command("generate", help="生成半年规模的演示数据（1—6月），用于报表与性能测试。")
+@click.option(
+    "--profile",
+    type=click.Choice(["half-year"]),
+    default="half-year",
+    show_default=True,
+    help="数据规模。",
+)
+@click.option("--year", type=int, default=None, help="年份，默认为今年。")
+@with_appcontext
+def generate_command(profile: str, year: int | None) -> None:
+    from recruit.demo.generate import AlreadyGenerated, generate_half_year, rows_to_write
+    from recruit.formatting import local_today
+
+    year = year or local_today().year
+    if not 2000 <= year <= 2100:
+        raise CommandError("--year 年份应在 2000 至 2100 之间。")
+    try:
+        with click.progressbar(
+            length=rows_to_write(profile), label=f"生成{year}年上半年数据"
+        ) as bar:
+            result = generate_half_year(year, progress=bar.update, profile=profile)
+            db.session.commit()
+    except AlreadyGenerated:
+        db.session.rollback()
+        click.echo(f"{year}年上半年的生成数据已存在，未做改动。")
+        return
+    if db.engine.dialect.name == "postgresql":
+        # Fresh statistics after a bulk load, so the planner sees the new row counts.
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+    labels = {
+        "employers": "企业",
+        "positions": "岗位",
+        "fairs": "招聘会",
+        "participations": "参会记录",
+        "fair_positions": "参会岗位",
+        "seeker_tallies": "入场计数",
+        "tentative_hires": "就业意向",
+    }
+    parts = [f"{labels.get(k, k)} {v}" for k, v in result.counts.items()]
+    click.echo("已生成：" + "，".join(parts) + "。")
+    if result.other_fairs:
+        click.echo(
+            f"注意：该时段内原有 {result.other_fairs} 场已举办的招聘会，报表数字将包含它们。"
+        )

@@ -132,6 +132,8 @@ class FairPosition(db.Model):
             "participation_id", "position_id", name="uq_fair_positions_participation_position"
         ),
         sa.CheckConstraint("openings >= 1", name="openings_positive"),
+        # Covers the report's sum of openings per participation (issue 6).
+        sa.Index("ix_fair_positions_participation_openings", "participation_id", "openings"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -160,6 +162,8 @@ class SeekerTally(db.Model):
     __table_args__ = (
         sa.CheckConstraint("count <> 0", name="count_nonzero"),
         sa.CheckConstraint("count > 0 OR reason IS NOT NULL", name="correction_has_reason"),
+        # Covers the report's sum of seeker entries per fair (issue 6).
+        sa.Index("ix_seeker_tallies_fair_count", "fair_id", "count"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

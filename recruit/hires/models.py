@@ -39,6 +39,8 @@ class TentativeHire(db.Model):
             "started_on IS NULL OR hired_on IS NOT NULL", name="started_after_hired"
         ),
         sa.Index("ix_tentative_hires_fair_position", "fair_id", "position_id"),
+        # Covers the report's per-fair count of intents reaching 录用 / 到岗 (issue 6).
+        sa.Index("ix_tentative_hires_fair_outcome", "fair_id", "outcome", "hired_on", "started_on"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

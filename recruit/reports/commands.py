@@ -1,0 +1,71 @@
+"""flask report …"""
+
+import json
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+from recruit.cli import CommandError
+from recruit.refdata.codes import FairMode, FairType
+from recruit.refdata.models import Region
+from recruit.refdata.services import get_industry_chain
+from recruit.reports.services import ReportFilter, bureau_sentence, compute_metrics
+
+
+@click.group("report", help="统计报表。")
+def report_cli() -> None:
+    pass
+
+
+def _date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"{name} 应为日期，格式 YYYY-MM-DD，例如 2026-01-01：{value}") from None
+
+
+@report_cli.command("summary", help="输出一个时段的统计数字；text 格式为局里通报用的句子。")
+@click.option("--start", required=True, help="开始日期（含），YYYY-MM-DD。")
+@click.option("--end", required=True, help="结束日期（含），YYYY-MM-DD。")
+@click.option("--region", default=None, help="地区代码（含下级），例如 430281。")
+@click.option("--industry-chain", default=None, help="产业链代码，例如 ceramics。")
+@click.option(
+    "--fair-type", type=click.Choice([t.value for t in FairType]), default=None, help="招聘会类型。"
+)
+@click.option(
+    "--mode", type=click.Choice([m.value for m in FairMode]), default=None, help="举办方式。"
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="输出格式。",
+)
+@with_appcontext
+def summary_command(start, end, region, industry_chain, fair_type, mode, fmt) -> None:
+    from recruit.extensions import db
+
+    first, last = _date(start, "--start"), _date(end, "--end")
+    if last < first:
+        raise CommandError("--end 结束日期不能早于开始日期。")
+    if region and db.session.get(Region, region) is None:
+        raise CommandError(f"--region 没有这个地区代码：{region}")
+    if industry_chain and get_industry_chain(industry_chain) is None:
+        raise CommandError(f"--industry-chain 没有这个产业链代码：{industry_chain}")
+    report = ReportFilter(first, last, region, fair_type, mode, industry_chain)
+    metrics = compute_metrics(first, last, **report.kwargs())
+    sentence = bureau_sentence(report, metrics)
+    if fmt == "json":
+        document = {
+            "start": first.isoformat(),
+            "end": last.isoformat(),
+            "filters": {k: v for k, v in report.kwargs().items() if v},
+            **metrics.as_dict(),
+            "sentence": sentence,
+        }
+        click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        click.echo(sentence)

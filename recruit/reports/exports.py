@@ -1,0 +1,184 @@
+"""The report as an .xlsx workbook in the bureau's layout, and as CSV.
+
+Every text cell goes through `safe_text`: a value that a spreadsheet would read as a formula
+(= + - @, tab, carriage return) is prefixed with an apostrophe, and text is always written as
+text, never as a formula.
+"""
+
+import csv
+import io
+
+import xlsxwriter
+
+from recruit.db_types import LabelledEnum
+from recruit.extensions import db
+from recruit.formatting import bureau_number, local_date, local_datetime
+from recruit.refdata.models import IndustryChain, Region
+from recruit.reports.services import (
+    BREAKDOWNS,
+    METRIC_LABELS,
+    METRIC_NAMES,
+    Report,
+    ReportFilter,
+    fair_list_select,
+)
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+BREAKDOWN_HEADER = ["分组"] + [
+    f"{METRIC_LABELS[m][0]}（{METRIC_LABELS[m][1]}）" for m in METRIC_NAMES
+]
+FAIR_HEADER = ["序号", "招聘会", "举办日期", "地区", "类型", "举办方式", "产业链", "状态"] + [
+    f"{METRIC_LABELS[m][0]}（{METRIC_LABELS[m][1]}）" for m in METRIC_NAMES[1:]
+]
+
+
+def safe_text(value) -> str:
+    """Return text a spreadsheet shows as written, never evaluates."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def scope_words(report: ReportFilter) -> str:
+    """Describe the filters in Chinese, e.g. 醴陵市 · 产业链：陶瓷."""
+    from recruit.refdata.codes import FairMode, FairType
+
+    parts = [db.session.get(Region, report.region).name if report.region else "全市"]
+    if report.fair_type:
+        parts.append("类型：" + FairType(report.fair_type).label)
+    if report.mode:
+        parts.append("方式：" + FairMode(report.mode).label)
+    if report.industry_chain:
+        chain = db.session.query(IndustryChain).filter_by(code=report.industry_chain).first()
+        parts.append("产业链：" + (chain.name if chain else report.industry_chain))
+    return " · ".join(parts)
+
+
+def period_text(report: ReportFilter) -> str:
+    return f"{local_date(report.start)}至{local_date(report.end)}"
+
+
+def fair_rows(report: ReportFilter) -> list[list]:
+    """Return the counted fairs with their own metrics, as export rows."""
+    names = dict(db.session.execute(db.select(Region.code, Region.name)).all())
+    chains = dict(db.session.execute(db.select(IndustryChain.id, IndustryChain.name)).all())
+    rows = []
+    for n, row in enumerate(db.session.execute(fair_list_select(report)), start=1):
+        rows.append(
+            [
+                n,
+                row.title,
+                local_datetime(row.starts_at, "%Y-%m-%d"),
+                names.get(row.region_code, row.region_code),
+                row.type.label,
+                row.mode.label,
+                chains.get(row.industry_chain_id, ""),
+                row.status.label,
+                *(int(getattr(row, m)) for m in METRIC_NAMES[1:]),
+            ]
+        )
+    return rows
+
+
+def build_xlsx(report: Report) -> bytes:
+    """Write the workbook: 汇总, one sheet per breakdown, 职业供需, 招聘会清单."""
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
+    title = book.add_format({"bold": True, "font_size": 14})
+    bold = book.add_format({"bold": True})
+    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    cell = book.add_format({"border": 1})
+    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+
+    def write_row(sheet, r, values, fmt=cell):
+        for c, value in enumerate(values):
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                sheet.write_number(r, c, value, fmt)
+            else:
+                if isinstance(value, LabelledEnum):
+                    value = value.label
+                sheet.write_string(r, c, safe_text(value), fmt)
+
+    f = report.filter
+    summary = book.add_worksheet("汇总")
+    summary.set_column(0, 0, 22)
+    summary.set_column(1, 3, 16)
+    summary.write_string(0, 0, "株洲市招聘会统计报表", title)
+    summary.write_string(1, 0, "统计时段")
+    summary.write_string(1, 1, period_text(f))
+    summary.write_string(2, 0, "统计范围")
+    summary.write_string(2, 1, safe_text(scope_words(f)))
+    write_row(summary, 4, ["指标", "数值", "单位", "按局口径"], header)
+    values = report.metrics.as_dict()
+    for r, name in enumerate(METRIC_NAMES, start=5):
+        label, unit = METRIC_LABELS[name]
+        write_row(summary, r, [label, values[name], unit, bureau_number(values[name]) + unit])
+    r = 5 + len(METRIC_NAMES)
+    for step in report.funnel[1:]:
+        rate = "" if step.rate is None else f"{step.rate}%"
+        write_row(summary, r, [f"{step.label}率（占意向）", rate, "", ""])
+        r += 1
+    summary.write_string(r + 1, 0, "通报", bold)
+    summary.merge_range(r + 1, 1, r + 4, 6, safe_text(report.sentence), wrap)
+
+    for by, name in BREAKDOWNS.items():
+        sheet = book.add_worksheet(name)
+        sheet.set_column(0, 0, 18)
+        sheet.set_column(1, len(METRIC_NAMES), 14)
+        write_row(sheet, 0, BREAKDOWN_HEADER, header)
+        rows = report.breakdowns[by]
+        for r, row in enumerate(rows, start=1):
+            write_row(sheet, r, [row.label, *row.metrics.as_dict().values()])
+        write_row(sheet, len(rows) + 1, ["合计", *values.values()], header)
+
+    jobs = book.add_worksheet("职业供需")
+    jobs.set_column(0, 0, 40)
+    jobs.set_column(1, 3, 16)
+    write_row(
+        jobs, 0, ["职业大类", "提供岗位（个次）", "就业意向（人次）", "每百个岗位意向数"], header
+    )
+    r = 1
+    for row in report.occupations:
+        write_row(jobs, r, [row.label, row.openings, row.intents, row.intents_per_100 or 0])
+        r += 1
+    r += 1
+    jobs.write_string(r, 0, "岗位多、意向少的岗位（紧缺信号）", bold)
+    write_row(
+        jobs,
+        r + 1,
+        ["岗位名称", "提供岗位（个次）", "就业意向（人次）", "每百个岗位意向数"],
+        header,
+    )
+    for k, row in enumerate(report.shortage, start=r + 2):
+        write_row(jobs, k, [row.label, row.openings, row.intents, row.intents_per_100 or 0])
+
+    fairs = book.add_worksheet("招聘会清单")
+    fairs.set_column(1, 1, 40)
+    fairs.set_column(2, 7, 12)
+    fairs.set_column(8, 13, 14)
+    write_row(fairs, 0, FAIR_HEADER, header)
+    listed = fair_rows(f)
+    for r, row in enumerate(listed, start=1):
+        write_row(fairs, r, row)
+    fairs.freeze_panes(1, 2)
+    book.close()
+    return output.getvalue()
+
+
+def build_csv(report: Report, table: str = "fairs") -> str:
+    """Write one table as CSV (UTF-8 with BOM so that Excel reads the Chinese)."""
+    output = io.StringIO()
+    output.write("\ufeff")
+    writer = csv.writer(output)
+    if table == "fairs":
+        writer.writerow(FAIR_HEADER)
+        rows = fair_rows(report.filter)
+    else:
+        writer.writerow(BREAKDOWN_HEADER)
+        rows = [[row.label, *row.metrics.as_dict().values()] for row in report.breakdowns[table]]
+        rows.append(["合计", *report.metrics.as_dict().values()])
+    for row in rows:
+        writer.writerow([v if isinstance(v, int) else safe_text(v) for v in row])
+    return output.getvalue()

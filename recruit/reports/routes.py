@@ -1,0 +1,194 @@
+"""Dashboard, drill-down lists and exports for organizers (in scope), viewers and admins."""
+
+from flask import Response, abort, render_template, request, url_for
+from flask_login import current_user
+
+from recruit.auth.access import roles_required
+from recruit.auth.models import Role
+from recruit.formatting import local_today
+from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, FairType
+from recruit.reports import bp, charts
+from recruit.reports.exports import build_csv, build_xlsx, scope_words
+from recruit.reports.filters import (
+    PRESETS,
+    chain_choices,
+    filter_args,
+    parse_filter,
+    quick_periods,
+    region_choices,
+)
+from recruit.reports.services import (
+    BREAKDOWNS,
+    DRILL_DOWN,
+    DRILL_TITLES,
+    METRIC_LABELS,
+    METRIC_NAMES,
+    build_report,
+    drill_down_select,
+    drill_down_total,
+    page_of,
+)
+
+STAFF = (Role.ADMIN, Role.ORGANIZER, Role.VIEWER)
+PER_PAGE = 50
+
+
+def _parsed():
+    return parse_filter(request.args, current_user, local_today())
+
+
+def _form_context(parsed):
+    return {
+        "parsed": parsed,
+        "presets": PRESETS,
+        "regions": region_choices(current_user),
+        "region_names": {r.code: r.name for r in region_choices(current_user)},
+        "fair_types": list(FairType),
+        "modes": list(FairMode),
+        "chains": chain_choices(),
+        "scope": scope_words(parsed.report),
+        "args": lambda **changes: filter_args(parsed, **changes),
+        "quick": [
+            (label, filter_args(parsed, start=first.isoformat(), end=last.isoformat()))
+            for year in (parsed.report.start.year - 1, parsed.report.start.year)
+            for label, first, last in quick_periods(year)
+            if year == parsed.report.start.year or "年" in label
+        ],
+    }
+
+
+def _charts(report, args):
+    months = report.breakdowns["month"]
+    counties = report.breakdowns["county"]
+
+    def rows_url(kind, row=None, **extra):
+        narrow = dict(row.narrow) if row is not None else {}
+        if row is not None and not narrow:
+            return None
+        return url_for("reports.rows", kind=kind, **args(**narrow, **extra))
+
+    return {
+        "trend_fairs": charts.column_chart(
+            [(r.label, r.metrics.fairs) for r in months],
+            "各月举办招聘会（场）",
+            testid="chart-trend-fairs",
+            links=[rows_url("fairs", r) for r in months],
+        ),
+        "trend_intents": charts.column_chart(
+            [(r.label, r.metrics.tentative_hires) for r in months],
+            "各月初步达成就业意向（人次）",
+            testid="chart-trend-intents",
+            colour=charts.ALT_COLOUR,
+            links=[rows_url("intents", r) for r in months],
+        ),
+        "county": charts.bar_chart(
+            [(r.label, r.metrics.positions_offered) for r in counties],
+            "各县市区提供岗位（个次）",
+            testid="chart-county",
+            links=[rows_url("positions", r) for r in counties],
+        ),
+        "funnel": charts.bar_chart(
+            [(s.label, s.count) for s in report.funnel],
+            "就业意向转化：意向 → 录用 → 到岗（人次）",
+            notes=["" if s.rate is None else f"{s.rate}%" for s in report.funnel],
+            testid="chart-funnel",
+            links=[
+                rows_url("intents", step=DRILL_DOWN[s.key][1].get("step")) for s in report.funnel
+            ],
+        ),
+        "types": charts.bar_chart(
+            [(r.label, r.metrics.fairs) for r in report.breakdowns["fair_type"]],
+            "各类型招聘会（场）",
+            testid="chart-types",
+            links=[rows_url("fairs", r) for r in report.breakdowns["fair_type"]],
+        ),
+    }
+
+
+@bp.route("/")
+@roles_required(*STAFF)
+def index():
+    parsed = _parsed()
+    report = build_report(parsed.report)
+    return render_template(
+        "reports/index.html",
+        report=report,
+        charts=_charts(report, lambda **changes: filter_args(parsed, **changes)),
+        breakdown_names=BREAKDOWNS,
+        metric_names=METRIC_NAMES,
+        metric_labels=METRIC_LABELS,
+        drill=DRILL_DOWN,
+        **_form_context(parsed),
+    )
+
+
+@bp.route("/rows/<kind>")
+@roles_required(*STAFF)
+def rows(kind: str):
+    if kind not in DRILL_TITLES:
+        abort(404)
+    step = request.args.get("step") if kind == "intents" else None
+    if step not in (None, "hired", "started"):
+        step = None
+    occupation = request.args.get("occupation", type=int)
+    if occupation not in OCCUPATION_MAJOR_GROUPS or kind not in ("positions", "intents"):
+        occupation = None
+    title = (request.args.get("title") or "").strip()[:80] or None
+    if kind not in ("positions", "intents"):
+        title = None
+    parsed = _parsed()
+    query = drill_down_select(parsed.report, kind, step, occupation, title)
+    page = page_of(query, request.args.get("page", 1, type=int), PER_PAGE)
+    metric = step or next(m for m, (k, extra) in DRILL_DOWN.items() if k == kind and not extra)
+    heading = DRILL_TITLES[kind] + {"hired": "：已录用", "started": "：已到岗"}.get(step or "", "")
+    if occupation is not None:
+        heading += f"（{OCCUPATION_MAJOR_GROUPS[occupation]}）"
+    if title:
+        heading += f"（岗位：{title}）"
+    narrow = {"step": step, "occupation": occupation, "title": title}
+    return render_template(
+        "reports/rows.html",
+        kind=kind,
+        narrow={k: v for k, v in narrow.items() if v is not None},
+        title=heading,
+        page=page,
+        total=drill_down_total(query, kind),
+        total_label=METRIC_LABELS[metric],
+        **_form_context(parsed),
+    )
+
+
+@bp.route("/export.xlsx")
+@roles_required(*STAFF)
+def export_xlsx():
+    parsed = _parsed()
+    report = build_report(parsed.report)
+    name = f"招聘会统计_{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}.xlsx"
+    return _download(
+        build_xlsx(report),
+        name,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.route("/export.csv")
+@roles_required(*STAFF)
+def export_csv():
+    parsed = _parsed()
+    table = request.args.get("table", "fairs")
+    if table != "fairs" and table not in BREAKDOWNS:
+        abort(404)
+    report = build_report(parsed.report)
+    name = f"招聘会统计_{table}_{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}.csv"
+    return _download(build_csv(report, table).encode("utf-8"), name, "text/csv; charset=utf-8")
+
+
+def _download(body: bytes, filename: str, mimetype: str) -> Response:
+    from urllib.parse import quote
+
+    response = Response(body, mimetype=mimetype)
+    ascii_name = "report" + filename[filename.rindex(".") :]
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
+    )
+    return response
