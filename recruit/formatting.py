@@ -44,8 +44,16 @@ def local_today() -> date:
     return datetime.now(LOCAL_TZ).date()
 
 
+#: Dates outside these bounds are clamped: nothing in the data is older or newer, and the
+#: extremes of the calendar do not survive conversion to UTC.
+EARLIEST_DAY = date(1900, 1, 1)
+LATEST_DAY = date(9000, 12, 31)
+
+
 def local_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """Return the aware instants of local midnight on start and on the day after end."""
+    start = min(max(start, EARLIEST_DAY), LATEST_DAY)
+    end = min(max(end, EARLIEST_DAY), LATEST_DAY)
     begin = datetime.combine(start, time.min, LOCAL_TZ)
     stop = datetime.combine(end + timedelta(days=1), time.min, LOCAL_TZ)
     return begin, stop

@@ -77,3 +77,11 @@ def test_unexpected_errors_show_a_chinese_page_without_a_traceback(tmp_path):
 def test_ids_beyond_what_the_database_holds_are_not_found_rather_than_errors(client):
     for url in ("/positions/99999999999999999999", "/fairs/0", "/employers/2147483648"):
         assert client.get(url).status_code == 404, url
+
+
+def test_calendar_extremes_in_a_period_do_not_break_queries(app):
+    from datetime import date
+
+    from recruit.reports.services import compute_metrics
+
+    assert compute_metrics(date(1, 1, 1), date(9999, 12, 31)).fairs >= 0
