@@ -1,6 +1,6 @@
 """HTTP hardening: security headers, proxy and host settings."""
 
-from flask import Flask, Response
+from flask import Flask, Request, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 #: No inline script anywhere: every script is a file served by this app.
@@ -27,6 +27,12 @@ def init_security(app: Flask) -> None:
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
+    @app.before_request
+    def refuse_nul_characters():
+        # No text the app stores may hold U+0000: PostgreSQL refuses it, and no person types it.
+        if _has_nul(request):
+            abort(400, description="请求中含有非法字符（U+0000）。")
+
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -38,3 +44,14 @@ def init_security(app: Flask) -> None:
                 "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
             )
         return response
+
+
+def _has_nul(req: Request) -> bool:
+    if any("\x00" in key or "\x00" in value for key, value in req.args.items(multi=True)):
+        return True
+    if req.mimetype == "application/json":
+        raw = req.get_data(cache=True)
+        return b"\\u0000" in raw or b"\x00" in raw
+    if req.mimetype == "application/x-www-form-urlencoded":
+        return any("\x00" in k or "\x00" in v for k, v in req.form.items(multi=True))
+    return "\x00" in req.path

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from recruit.api.errors import ApiError, ErrorSchema
 from recruit.api.security import BEARER, api_user, token_required
 from recruit.auth.services import authenticate
+from recruit.auth.throttle import Throttled
 from recruit.auth.tokens import create_token, list_tokens, revoke_token
 from recruit.extensions import db
 
@@ -53,10 +54,16 @@ class Tokens(MethodView):
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, NewTokenSchema)
     @blp.alt_response(401, schema=ErrorSchema, description="用户名或密码错误")
+    @blp.alt_response(429, schema=ErrorSchema, description="失败次数过多，稍后再试")
     def post(self, data):
         """Exchange a username and password for a bearer token."""
-        user = authenticate(data["username"], data["password"])
+        try:
+            user = authenticate(data["username"], data["password"])
+        except Throttled as refusal:
+            retry = {"Retry-After": str(refusal.wait)}
+            raise ApiError(429, refusal.message(), headers=retry) from None
         if user is None:
+            db.session.commit()  # keep the failure for throttling
             raise ApiError(401, "用户名或密码错误，或账号已停用。")
         token, secret = create_token(user, data["name"], data["days"])
         db.session.commit()

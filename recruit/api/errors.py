@@ -96,10 +96,17 @@ class ErrorSchema(Schema):
 class ApiError(HTTPException):
     """An API refusal with a Chinese message and, optionally, the fields at fault."""
 
-    def __init__(self, status: int, message: str | None = None, errors=None, code=None):
+    def __init__(
+        self, status: int, message: str | None = None, errors=None, code=None, headers=None
+    ):
         super().__init__(description=message)
         self.code = status
-        self.data = {"message": message, "errors": errors or {}, "error_code": code}
+        self.data = {
+            "message": message,
+            "errors": errors or {},
+            "error_code": code,
+            "headers": headers or {},
+        }
 
 
 def api_error_response(error: HTTPException):
@@ -108,7 +115,9 @@ def api_error_response(error: HTTPException):
     code, default_message = ERROR_CODES.get(status, ("error", "请求未能完成。"))
     data = getattr(error, "data", None) or {}
     errors = _flatten(data.get("errors") or data.get("messages") or {})
-    message = data.get("message") or default_message
+    # abort(status, description="…") carries a Chinese description of its own.
+    own = error.description if error.description != type(error).description else None
+    message = data.get("message") or own or default_message
     body = {
         "status": status,
         "code": data.get("error_code") or code,

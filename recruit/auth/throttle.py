@@ -1,7 +1,6 @@
 """Sign-in throttling kept in the database, so it holds across gunicorn workers."""
 
 import math
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -31,11 +30,12 @@ class LoginAttempt(db.Model):
         return f"<LoginAttempt {self.username!r} from {self.address}>"
 
 
-@dataclass(frozen=True)
 class Throttled(Exception):
     """Too many failures: sign-in refused for `wait` more seconds."""
 
-    wait: int
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = wait
 
     def message(self) -> str:
         minutes = max(1, math.ceil(self.wait / 60))

@@ -118,3 +118,23 @@ def test_account_page_creates_lists_and_revokes_tokens(client, db, make_user, lo
 def test_html_pages_keep_chinese_error_pages_while_the_api_answers_json(client):
     assert "页面不存在" in client.get("/nowhere").get_data(as_text=True)
     assert client.get("/api/v1/nowhere").get_json()["code"] == "not_found"
+
+
+def test_nul_characters_are_refused_before_they_reach_the_database(client):
+    response = client.post("/api/v1/auth/tokens", json={"username": "\x00", "password": "x"})
+    assert response.status_code == 400
+    assert "非法字符" in response.get_json()["message"]
+    assert client.get("/positions/?q=%00").status_code == 400
+
+
+def test_repeated_wrong_passwords_get_429_with_retry_after(client, db, make_user):
+    user = make_user()
+    db.session.commit()
+    for _ in range(5):
+        client.post("/api/v1/auth/tokens", json={"username": user.username, "password": "bad-1234"})
+    response = client.post(
+        "/api/v1/auth/tokens", json={"username": user.username, "password": TEST_PASSWORD}
+    )
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "登录失败次数过多" in response.get_json()["message"]
