@@ -79,10 +79,16 @@ def _sqlite_on_begin(connection) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     from recruit.auth import bp as auth_bp
+    from recruit.channels import bp as channels_bp
     from recruit.public import bp as public_bp
+    from recruit.sync import init_app as init_sync
+    from recruit.sync.feeds import bp as feeds_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(channels_bp)
+    app.register_blueprint(feeds_bp)
+    init_sync(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -112,10 +118,17 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the flask CLI groups of each domain."""
+    from jobs.commands import jobs_cli
     from recruit.auth.commands import users_cli
+    from recruit.channels.commands import channels_cli
     from recruit.demo.commands import demo_cli
     from recruit.refdata.commands import refdata_cli
+    from recruit.sync.commands import sandbox_command, sync_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(refdata_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(channels_cli)
+    app.cli.add_command(sync_cli)
+    app.cli.add_command(sandbox_command)
+    app.cli.add_command(jobs_cli)

@@ -15,6 +15,7 @@ from recruit.fairs.models import (
 from recruit.hires.models import Outcome, TentativeHire
 from recruit.positions.models import Position, PositionStatus
 from recruit.refdata.models import IndustryChain, Region
+from recruit.reminders.models import OutcomeReminder
 
 __all__ = [
     "ApiToken",
@@ -28,6 +29,7 @@ __all__ = [
     "FairStatus",
     "IndustryChain",
     "Outcome",
+    "OutcomeReminder",
     "Participation",
     "ParticipationStatus",
     "Position",

@@ -85,6 +85,8 @@ class ChannelPosting(db.Model):
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     next_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     last_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: The revision the portal refused (400/409/422); not retried until the position changes.
+    failed_revision: so.Mapped[int | None]
     last_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     synced_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -143,6 +145,8 @@ class SyncRun(db.Model):
     skipped: so.Mapped[int] = so.mapped_column(default=0)
     #: Why the run stopped early (认证失败, circuit open …) and per-item messages.
     errors: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
+    #: The workbook an xlsx_export run wrote (a file name under the instance folder).
+    output_file: so.Mapped[str | None] = so.mapped_column(sa.String(120))
 
     channel: so.Mapped[Channel] = so.relationship()
 
