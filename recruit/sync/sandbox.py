@@ -303,6 +303,11 @@ def start_sandbox(
 ) -> tuple[SandboxServer, threading.Thread]:
     """Start a receiver in a background thread; stop it with server.shutdown(); server_close()."""
     server = SandboxServer((host, port), state or SandboxState(), quiet=quiet)
-    thread = threading.Thread(target=server.serve_forever, name="portal-sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},
+        name="portal-sandbox",
+        daemon=True,
+    )
     thread.start()
     return server, thread
