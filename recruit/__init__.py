@@ -37,6 +37,10 @@ def create_app(config: object | str | None = None, **overrides) -> Flask:
     register_commands(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    if app.config.get("EMBED_SCHEDULER") and not app.testing:
+        from jobs import start_embedded  # `make run` only; gunicorn and wsgi.py never set it
+
+        start_embedded(app)
     return app
 
 
@@ -66,6 +70,10 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # WAL: readers never block the writer (web + scheduler processes), and a commit is not an
+    # fsync, so the sync's one-item transactions stay cheap; the file stays consistent.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so that
     # SAVEPOINTs and all-or-nothing imports behave as on PostgreSQL.

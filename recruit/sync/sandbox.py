@@ -1,9 +1,11 @@
 """The reference receiver of protocol v1: holds postings in memory, with optional faults.
 
 Integrators point a channel at it to test a setting; the tests and the benchmark sync to it
-over real HTTP on 127.0.0.1. Idempotency: a PUT whose Idempotency-Key was already applied is
-answered with the stored reply and changes nothing; a DELETE ends the keys of its ref, so a
-posting withdrawn and published again at the same revision is stored again.
+over real HTTP on 127.0.0.1. GET /postings lists what it holds, GET /stats counts requests.
+
+Idempotency: a PUT whose Idempotency-Key was already applied is answered with the stored reply
+and changes nothing; a DELETE ends the keys of its ref, so a posting withdrawn and published
+again at the same revision is stored again.
 """
 
 import json
@@ -215,7 +217,16 @@ class SandboxHandler(BaseHTTPRequestHandler):
         ref = self._ref()
         path = urlsplit(self.path).path
         with state.lock:
-            if path in ("/postings", "/postings/"):
+            if path == "/stats":
+                writes = [r for r in state.requests if r["method"] in ("PUT", "DELETE")]
+                body = {
+                    "held": len(state.postings),
+                    "writes": len(writes),
+                    "applied": sum(1 for r in writes if r["applied"]),
+                    "replays": sum(1 for r in writes if r["replay"]),
+                }
+                status = 200
+            elif path in ("/postings", "/postings/"):
                 body: Any = {
                     "count": len(state.postings),
                     "postings": [
