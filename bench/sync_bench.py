@@ -231,7 +231,12 @@ def machine() -> str:
     return f"{system}, {cpu}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
+LOAD_BEFORE = ""
+
+
 def main() -> None:
+    global LOAD_BEFORE
+    LOAD_BEFORE = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--databases", default="sqlite,postgresql")
@@ -256,7 +261,7 @@ def main() -> None:
             "",
             f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit}",
             "",
-            f"Machine: {machine()}  ",
+            f"Machine: {machine()}, load average before the run {LOAD_BEFORE}  ",
             f"Command: `{command}`",
             "",
             "| database | postings | first sync | plain Session loop | ratio "

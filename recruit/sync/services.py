@@ -261,7 +261,7 @@ def execute_run(run: SyncRun, *, force: bool = False, progress: Progress | None 
         logger.exception("Sync run %s failed", run.id)
         db.session.rollback()
         run.status = SyncStatus.FAILED
-        _add_error(run, f"内部错误：{error.__class__.__name__}")
+        _add_error(run, f"内部错误：{error.__class__.__name__}: {error}"[:300])
     if run.status is SyncStatus.RUNNING:
         run.status = SyncStatus.COMPLETED
     run.finished_at = utcnow()
@@ -312,6 +312,37 @@ def _load_rows(row_ids: list[int]) -> list[ChannelPosting]:
     )
 
 
+def _acknowledge_statement() -> sa.Update:
+    """Return the UPDATE recording a synced item, built once with bound parameters."""
+    table = ChannelPosting.__table__
+    now = sa.bindparam("now", type_=table.c.synced_at.type)
+    return (
+        sa.update(table)
+        .where(table.c.id == sa.bindparam("row_id"))
+        .values(
+            state=PostingState.SYNCED.value,
+            delivered_revision=sa.bindparam("revision", type_=sa.Integer),
+            payload_hash=sa.bindparam("digest", type_=sa.String),
+            remote_id=sa.func.coalesce(
+                sa.bindparam("remote_id", type_=sa.String), table.c.remote_id
+            ),
+            remote_url=sa.func.coalesce(
+                sa.bindparam("remote_url", type_=sa.String), table.c.remote_url
+            ),
+            last_attempt_at=now,
+            synced_at=now,
+            updated_at=now,
+            attempts=0,
+            last_error=None,
+            failed_revision=None,
+            next_attempt_at=None,
+        )
+    )
+
+
+_ACKNOWLEDGE = _acknowledge_statement()
+
+
 @dataclass
 class _Request:
     """One request a row needs: a PUT of its document or a DELETE of its ref."""
@@ -356,6 +387,8 @@ class _ItemLoop:
         self.last_beat = time.monotonic()
         self.stopped = False
         self.acknowledged = False
+        #: Set when a row was changed through the session (failures), which needs a commit.
+        self.orm_changed = False
         self.fast = None
 
     # -- bookkeeping -----------------------------------------------------------------------
@@ -385,22 +418,17 @@ class _ItemLoop:
             self.fast = None
 
     def acknowledge(self, row_id: int, values: dict) -> None:
-        statement = (
-            sa.update(ChannelPosting)
-            .where(ChannelPosting.id == row_id)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
+        """Record a synced item with the one prepared UPDATE."""
         if self.fast is not None:
             if self.fast.dialect.name == "postgresql":
-                self.fast.execute(statement)
+                self.fast.execute(_ACKNOWLEDGE, values)
             else:
                 # SQLite begins its transactions itself (see recruit/__init__.py).
                 with self.fast.begin():
-                    self.fast.execute(statement)
+                    self.fast.execute(_ACKNOWLEDGE, values)
             self.acknowledged = True
         else:
-            db.session.execute(statement)
+            db.session.execute(_ACKNOWLEDGE, values)
 
     def flush_counts(self) -> None:
         for key, value in self.counts.items():
@@ -417,10 +445,11 @@ class _ItemLoop:
         beat = time.monotonic() - self.last_beat > HEARTBEAT_EVERY
         if beat:
             self.flush_counts()
-        if self.acknowledged and not beat and not db.session.dirty:
+        if self.acknowledged and not beat and not self.orm_changed:
             self.acknowledged = False  # already committed on the fast path
             return
         self.acknowledged = False
+        self.orm_changed = False
         if wrote or beat:
             _commit_item()
 
@@ -471,6 +500,7 @@ class _ItemLoop:
             self.stop(str(error), request.ref)
             return
         ok = True
+        self.orm_changed = result is None or result.outcome != "synced"
         if isinstance(error, TransientError):
             row.attempts += 1
             row.last_attempt_at = utcnow()
@@ -480,23 +510,14 @@ class _ItemLoop:
             ok = False
         elif result.outcome == "synced":
             # The common case, thousands a run: one plain UPDATE, without the unit of work.
-            now = utcnow()
             values = {
-                "state": PostingState.SYNCED,
-                "delivered_revision": request.revision,
-                "payload_hash": request.digest,
-                "last_attempt_at": now,
-                "synced_at": now,
-                "attempts": 0,
-                "last_error": None,
-                "failed_revision": None,
-                "next_attempt_at": None,
-                "updated_at": now,
+                "row_id": row.id,
+                "revision": request.revision,
+                "digest": request.digest,
+                "now": utcnow(),
+                "remote_id": result.remote_id,
+                "remote_url": result.remote_url,
             }
-            if result.remote_id:
-                values["remote_id"] = result.remote_id
-            if result.remote_url:
-                values["remote_url"] = result.remote_url
             self.acknowledge(row.id, values)
             self.counts["created" if request.is_new else "updated"] += 1
         elif result.outcome == "withdrawn":
