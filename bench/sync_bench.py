@@ -256,7 +256,7 @@ def main() -> None:
         commit = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
         ).stdout.strip()
-        command = "  ".join(["", ".venv/bin/python bench/sync_bench.py", *sys.argv[1:]]).strip()
+        command = " ".join([".venv/bin/python bench/sync_bench.py", *sys.argv[1:]])
         block = [
             "",
             f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit}",
