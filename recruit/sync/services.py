@@ -236,8 +236,9 @@ def _record_withdrawn(row: ChannelPosting, sent: bool) -> None:
 def execute_run(run: SyncRun, *, force: bool = False, progress: Progress | None = None) -> SyncRun:
     """Reconcile the channel's rows for a started run, then finish the run row.
 
-    Each item is delivered and recorded in its own transaction, with the run's counts and
-    heartbeat, so a crash loses nothing already acknowledged and repeats nothing.
+    Each item is delivered and recorded in its own transaction (the run's counts and heartbeat
+    follow every second), so a crash loses nothing already acknowledged and repeats nothing:
+    at worst the item in flight is sent again with the same Idempotency-Key.
     """
     channel = db.session.get(Channel, run.channel_id)
     ids: list[int] = []
