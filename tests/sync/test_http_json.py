@@ -399,3 +399,17 @@ def test_stale_running_row_is_taken_over(app, db, channel, sandbox, make_positio
     assert run.id == crashed.id
     assert run.status is SyncStatus.COMPLETED and run.created == 2
     assert any("接管" in e["message"] for e in run.errors)
+
+
+def test_retry_after_is_read_as_seconds_or_as_an_http_date():
+    from datetime import timedelta
+    from email.utils import format_datetime
+
+    from recruit.db_types import utcnow
+    from recruit.sync.connectors.http_json import parse_retry_after
+
+    assert parse_retry_after("7") == 7.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+    later = format_datetime(utcnow() + timedelta(seconds=90), usegmt=True)
+    assert 80 < parse_retry_after(later) <= 90

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import requests
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
@@ -237,3 +238,47 @@ def test_two_scheduler_processes_run_the_weekly_sync_once(shared_db, slow_sandbo
         _db.session.remove()
     puts = slow_sandbox.state.writes("PUT")
     assert sorted(r["ref"] for r in puts) == sorted(refs)
+
+
+def test_portal_sandbox_command_serves_protocol_v1_on_loopback(tmp_path):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = env_for(f"sqlite:///{tmp_path / 'unused.db'}", tmp_path)
+    server = subprocess.Popen(
+        flask("portal-sandbox", "--port", str(port), "--token", "abc"),
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+
+        def up() -> bool:
+            try:
+                requests.get(f"{base}/postings", timeout=1).close()
+                return True
+            except requests.ConnectionError:
+                return False
+
+        wait_for(up, 30, "the sandbox to listen")
+        with requests.Session() as session:
+            denied = session.put(f"{base}/postings/ZZ-P000001", json={"ref": "ZZ-P000001"})
+            assert denied.status_code == 401
+            session.headers["Authorization"] = "Bearer abc"
+            created = session.put(
+                f"{base}/postings/ZZ-P000001",
+                json={"ref": "ZZ-P000001", "title": "电工", "revision": 1},
+                headers={"Idempotency-Key": "ZZ-P000001:1"},
+            )
+            assert created.status_code == 201 and created.json()["id"]
+            listing = session.get(f"{base}/postings").json()
+            assert [p["ref"] for p in listing["postings"]] == ["ZZ-P000001"]
+            assert session.delete(f"{base}/postings/ZZ-P000001").status_code == 204
+            assert session.delete(f"{base}/postings/ZZ-P000001").status_code == 404
+    finally:
+        server.terminate()
+        server.wait(10)
