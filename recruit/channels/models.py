@@ -42,8 +42,26 @@ class Channel(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    @property
+    def schedule_label(self) -> str:
+        """Return the schedule for people, e.g. 每周一 02:00（上海时间）."""
+        day, _, at = (self.schedule or "").partition(" ")
+        name = _DAY_LABELS.get(day.lower())
+        return f"每周{name} {at}" if name and at else self.schedule
+
     def __repr__(self) -> str:
         return f"<Channel {self.code} {self.kind.value} enabled={self.enabled}>"
+
+
+_DAY_LABELS = {
+    "mon": "一",
+    "tue": "二",
+    "wed": "三",
+    "thu": "四",
+    "fri": "五",
+    "sat": "六",
+    "sun": "日",
+}
 
 
 class Desired(LabelledEnum):
