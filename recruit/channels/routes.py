@@ -102,7 +102,14 @@ def detail(code: str):
         sa.select(ChannelPosting)
         .where(
             ChannelPosting.channel_id == channel.id,
-            ChannelPosting.state == PostingState.FAILED,
+            sa.or_(
+                ChannelPosting.state == PostingState.FAILED,
+                # Not refused, but the last tries failed (5xx, timeouts): the next run retries.
+                sa.and_(
+                    ChannelPosting.state == PostingState.PENDING,
+                    ChannelPosting.last_error.is_not(None),
+                ),
+            ),
         )
         .order_by(ChannelPosting.last_attempt_at.desc(), ChannelPosting.id.desc()),
         page=request.args.get("failed_page", 1, type=int),

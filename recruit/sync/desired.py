@@ -14,6 +14,7 @@ from recruit.channels.models import Channel, ChannelPosting, Desired, PostingSta
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
+from recruit.formatting import local_today
 from recruit.positions.models import PUBLIC_STATUSES, Position
 from recruit.positions.signals import employer_changed, position_changed
 from recruit.refdata.models import IndustryChain
@@ -33,7 +34,12 @@ def publishable_query(channel: Channel) -> sa.Select:
     query = (
         sa.select(Position.id)
         .join(Employer, Position.employer_id == Employer.id)
-        .where(Position.status.in_(PUBLIC_STATUSES), Employer.status == EmployerStatus.APPROVED)
+        .where(
+            Position.status.in_(PUBLIC_STATUSES),
+            Employer.status == EmployerStatus.APPROVED,
+            # Past its valid_until it goes, even before the daily expiry job marks it.
+            Position.valid_until >= local_today(),
+        )
     )
     if channel.scope_regions:
         from recruit.refdata.services import region_codes_within

@@ -213,3 +213,38 @@ def test_expired_position_is_withdrawn_from_channels(db, make_position):
     set_position_status(position, PositionStatus.EXPIRED)
     run = run_channel_sync(channel)
     assert run.withdrawn == 1
+
+
+def test_items_failing_transiently_are_listed_as_retried_next_run(
+    db, client, login_as, make_user, make_position
+):
+    position = make_position()
+    channel = get_channel(db, "jycs")
+    run_channel_sync(channel)
+    row = db.session.scalar(
+        sa.select(ChannelPosting).where(ChannelPosting.channel_id == channel.id)
+    )
+    row.state = PostingState.PENDING
+    row.last_error = "对方服务器错误（HTTP 502），已重试 3 次"
+    row.last_attempt_at = utcnow()
+    db.session.flush()
+    login_as(make_user(Role.ADMIN))
+
+    page = client.get("/channels/jycs").get_data(as_text=True)
+
+    assert "HTTP 502" in page and position.ref in page and "下次自动重试" in page
+    assert f"/postings/{row.id}/retry" not in page
+
+
+def test_position_past_valid_until_is_withdrawn_before_the_expiry_job(db, make_position):
+    from datetime import date, timedelta
+
+    position = make_position()
+    channel = get_channel(db, "jycs")
+    run_channel_sync(channel)
+    position.valid_until = date.today() - timedelta(days=1)
+    db.session.flush()
+
+    run = run_channel_sync(channel)
+
+    assert run.withdrawn == 1
