@@ -84,7 +84,12 @@ def run_command(code, dry_run, force) -> None:
         results.append((channel, run))
     click.echo("")
     _summary_table(results)
-    if refused:
+    unfinished = [
+        c.code for c, run in results if run is not None and run.status.value != "completed"
+    ]
+    if unfinished:
+        click.echo("未完成同步的渠道：" + "、".join(unfinished), err=True)
+    if refused or unfinished:
         raise SystemExit(1)
 
 

@@ -181,14 +181,6 @@ def _item_ids(channel: Channel, force: bool) -> tuple[list[int], int]:
     return ids, left_failed
 
 
-def _load_row(row_id: int) -> ChannelPosting:
-    return db.session.scalar(
-        sa.select(ChannelPosting)
-        .where(ChannelPosting.id == row_id)
-        .options(so.joinedload(ChannelPosting.position).joinedload(Position.employer))
-    )
-
-
 def _document(channel: Channel, position: Position, fairs=None) -> tuple[dict, bytes, str]:
     document = apply_field_map(
         build_document(position, fairs), (channel.settings or {}).get("field_map")
@@ -595,7 +587,9 @@ def _run_items(run, channel, connector_cls, ids, progress) -> None:
 def _run_batch(run, channel, connector_cls, ids, progress) -> None:
     """Plan every item, deliver the batch at once, then record the items as delivered."""
     total = len(ids)
-    rows = [_load_row(row_id) for row_id in ids]
+    rows = [
+        row for start in range(0, total, CHUNK) for row in _load_rows(ids[start : start + CHUNK])
+    ]
     fairs = fairs_of([row.position_id for row in rows if row.desired is Desired.PUBLISHED])
     upserts: list[Planned] = []
     withdrawals: list[Planned] = []

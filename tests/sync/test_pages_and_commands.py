@@ -248,3 +248,17 @@ def test_position_past_valid_until_is_withdrawn_before_the_expiry_job(db, make_p
     run = run_channel_sync(channel)
 
     assert run.withdrawn == 1
+
+
+def test_sync_run_command_fails_when_a_channel_stops(db, runner, make_position, monkeypatch):
+    monkeypatch.delenv("RECRUIT_CHANNEL_XJY_TOKEN", raising=False)
+    channel = get_channel(db, "xjy")
+    channel.base_url = "http://127.0.0.1:9"
+    channel.enabled = True
+    make_position()
+
+    result = runner.invoke(args=["sync", "run", "--channel", "xjy"])
+
+    assert result.exit_code == 1
+    assert "未配置令牌：环境变量 RECRUIT_CHANNEL_XJY_TOKEN 为空" in result.output
+    assert "未完成同步的渠道：xjy" in result.output
