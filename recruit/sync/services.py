@@ -11,6 +11,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
+from recruit.audit.services import record_audit
 from recruit.channels.models import (
     Channel,
     ChannelPosting,
@@ -637,7 +638,16 @@ def run_channel_sync(
 ) -> SyncRun:
     """Take the lock, reconcile the channel and return the finished run (commits)."""
     run = start_run(channel, trigger, week=week, by=by, dry_run=dry_run, force=force)
-    return execute_run(run, force=force, progress=progress)
+    run = execute_run(run, force=force, progress=progress)
+    if trigger is SyncTrigger.MANUAL:
+        record_audit(
+            "channel.sync",
+            channel,
+            by=by,
+            summary={"run": run.id, "status": run.status.value, "dry_run": run.dry_run},
+        )
+        db.session.commit()
+    return run
 
 
 def latest_runs(limit: int = 1) -> dict[int, list[SyncRun]]:
@@ -674,8 +684,6 @@ def retry_posting(row: ChannelPosting, *, by=None) -> None:
     row.failed_revision = None
     row.attempts = 0
     row.next_attempt_at = None
-    from recruit.audit.services import record_audit
-
     record_audit("channel_posting.retry", row, by=by, summary={"channel_id": row.channel_id})
 
 

@@ -45,7 +45,8 @@ def shared_db(tmp_path):
         with engine.begin() as conn:
             conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
         engine.dispose()
-        url = f"{base}?options=-csearch_path%3D{schema}"
+        joiner = "&" if "?" in base else "?"
+        url = f"{base}{joiner}options=-csearch_path%3D{schema}"
     else:
         url = f"sqlite:///{tmp_path / 'shared.db'}"
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
