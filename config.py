@@ -57,6 +57,15 @@ class Config:
     POSITION_MAX_VALID_DAYS = 365
     #: Rows per page on the public search and the employer's lists.
     PAGE_SIZE = 20
+    #: Public address of this site; the posting documents link to {PUBLIC_BASE_URL}/positions/<id>.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: Channel sync (DESIGN §4): timeouts in seconds, backoff base, stale heartbeat age.
+    SYNC_CONNECT_TIMEOUT = float(os.environ.get("SYNC_CONNECT_TIMEOUT", "5"))
+    SYNC_READ_TIMEOUT = float(os.environ.get("SYNC_READ_TIMEOUT", "30"))
+    SYNC_BACKOFF_BASE = float(os.environ.get("SYNC_BACKOFF_BASE", "0.5"))
+    SYNC_STALE_AFTER = int(os.environ.get("SYNC_STALE_AFTER", "600"))
+    #: `make run` only: run the scheduler inside the single development process.
+    EMBED_SCHEDULER = _bool("RECRUIT_EMBED_SCHEDULER")
 
     PASSWORD_MIN_LENGTH = 8
     #: Days an API token lives unless the request asks for fewer.
@@ -87,6 +96,8 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-not-secret"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
+    SYNC_BACKOFF_BASE = 0.01
+    SYNC_READ_TIMEOUT = 2.0
 
 
 class ProductionConfig(Config):
@@ -99,6 +110,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
+    #: gunicorn workers never start a scheduler; `flask jobs run` is its own process.
+    EMBED_SCHEDULER = False
 
     def __init__(self) -> None:
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]

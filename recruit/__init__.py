@@ -41,6 +41,10 @@ def create_app(config: object | str | None = None, **overrides) -> Flask:
     register_commands(app)
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO)
+    if app.config.get("EMBED_SCHEDULER") and not app.testing:
+        from jobs import start_embedded  # `make run` only; gunicorn and wsgi.py never set it
+
+        start_embedded(app)
     return app
 
 
@@ -70,6 +74,10 @@ def _sqlite_on_connect(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
+    # WAL: readers never block the writer (web + scheduler processes), and a commit is not an
+    # fsync, so the sync's one-item transactions stay cheap; the file stays consistent.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin, so that
     # SAVEPOINTs and all-or-nothing imports behave as on PostgreSQL.
@@ -85,12 +93,15 @@ def register_blueprints(app: Flask) -> None:
     from recruit.admin import bp as admin_bp
     from recruit.api import register_api
     from recruit.auth import bp as auth_bp
+    from recruit.channels import bp as channels_bp
     from recruit.employers.portal import bp as employer_bp
     from recruit.employers.routes import bp as employers_bp
     from recruit.public import bp as public_bp
     from recruit.public.fairs import bp as fairs_bp
     from recruit.public.positions import bp as positions_bp
     from recruit.reports import bp as reports_bp
+    from recruit.sync import init_app as init_sync
+    from recruit.sync.feeds import bp as feeds_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -100,6 +111,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(positions_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(channels_bp)
+    app.register_blueprint(feeds_bp)
+    init_sync(app)
     register_api(app)
 
 
@@ -144,14 +158,21 @@ def register_commands(app: Flask) -> None:
     """Attach the flask CLI groups of each domain."""
     from flask_migrate.cli import db as db_group
 
+    from jobs.commands import jobs_cli
     from recruit import backup_commands
     from recruit.auth.commands import users_cli
+    from recruit.channels.commands import channels_cli
     from recruit.demo.commands import demo_cli
     from recruit.refdata.commands import refdata_cli
     from recruit.reports.commands import report_cli
+    from recruit.sync.commands import sandbox_command, sync_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(refdata_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(report_cli)
     backup_commands.register(db_group)
+    app.cli.add_command(channels_cli)
+    app.cli.add_command(sync_cli)
+    app.cli.add_command(sandbox_command)
+    app.cli.add_command(jobs_cli)

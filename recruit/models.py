@@ -16,6 +16,7 @@ from recruit.fairs.models import (
 from recruit.hires.models import Outcome, TentativeHire
 from recruit.positions.models import Position, PositionStatus
 from recruit.refdata.models import IndustryChain, Region
+from recruit.reminders.models import OutcomeReminder
 
 __all__ = [
     "ApiToken",
@@ -30,6 +31,7 @@ __all__ = [
     "IndustryChain",
     "LoginAttempt",
     "Outcome",
+    "OutcomeReminder",
     "Participation",
     "ParticipationStatus",
     "Position",

@@ -42,8 +42,26 @@ class Channel(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    @property
+    def schedule_label(self) -> str:
+        """Return the schedule for people, e.g. 每周一 02:00（上海时间）."""
+        day, _, at = (self.schedule or "").partition(" ")
+        name = _DAY_LABELS.get(day.lower())
+        return f"每周{name} {at}" if name and at else self.schedule
+
     def __repr__(self) -> str:
         return f"<Channel {self.code} {self.kind.value} enabled={self.enabled}>"
+
+
+_DAY_LABELS = {
+    "mon": "一",
+    "tue": "二",
+    "wed": "三",
+    "thu": "四",
+    "fri": "五",
+    "sat": "六",
+    "sun": "日",
+}
 
 
 class Desired(LabelledEnum):
@@ -85,6 +103,8 @@ class ChannelPosting(db.Model):
     attempts: so.Mapped[int] = so.mapped_column(default=0)
     next_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     last_error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: The revision the portal refused (400/409/422); not retried until the position changes.
+    failed_revision: so.Mapped[int | None]
     last_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     synced_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -143,6 +163,8 @@ class SyncRun(db.Model):
     skipped: so.Mapped[int] = so.mapped_column(default=0)
     #: Why the run stopped early (认证失败, circuit open …) and per-item messages.
     errors: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
+    #: The workbook an xlsx_export run wrote (a file name under the instance folder).
+    output_file: so.Mapped[str | None] = so.mapped_column(sa.String(120))
 
     channel: so.Mapped[Channel] = so.relationship()
 

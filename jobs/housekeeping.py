@@ -1,0 +1,40 @@
+"""Daily expiry of positions and the weekly reminder of intents without an outcome."""
+
+import logging
+
+from flask import Flask
+
+logger = logging.getLogger(__name__)
+
+
+def expire_positions_job(app: Flask) -> int:
+    """Expire open positions past their valid_until (daily)."""
+    from recruit.extensions import db
+    from recruit.formatting import local_today
+    from recruit.positions.services import expire_positions
+
+    with app.app_context():
+        try:
+            count = expire_positions(local_today())
+            db.session.commit()
+            logger.info("Expired %d positions", count)
+            return count
+        finally:
+            db.session.remove()
+
+
+def remind_outcomes_job(app: Flask) -> int:
+    """Record this week's reminders of intents waiting 14+ days for an outcome (weekly)."""
+    from recruit.db_types import utcnow
+    from recruit.extensions import db
+    from recruit.reminders.services import remind_intents_awaiting_outcome
+    from recruit.sync.services import iso_week
+
+    with app.app_context():
+        try:
+            now = utcnow()
+            count = remind_intents_awaiting_outcome(iso_week(now), now)
+            db.session.commit()
+            return count
+        finally:
+            db.session.remove()

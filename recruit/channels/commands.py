@@ -1,0 +1,73 @@
+"""flask channels list|set"""
+
+import click
+from flask.cli import with_appcontext
+
+from recruit.channels.services import ChannelError, get_channel, list_channels, update_channel
+from recruit.cli import CommandError
+from recruit.extensions import db
+
+
+@click.group("channels", help="外部渠道设置。")
+def channels_cli() -> None:
+    pass
+
+
+@channels_cli.command("list", help="列出渠道及其设置。")
+@with_appcontext
+def list_command() -> None:
+    click.echo(f"{'代码':<8}{'名称':<20}{'类型':<16}{'启用':<6}{'时间':<14}{'范围':<16}接口地址")
+    for channel in list_channels():
+        scope = ",".join(
+            channel.scope_regions + channel.scope_industry_chains + channel.scope_fair_types
+        )
+        click.echo(
+            f"{channel.code:<8}{channel.name:<20}{channel.kind.value:<16}"
+            f"{'是' if channel.enabled else '否':<6}{channel.schedule:<14}{scope or '全部':<16}"
+            f"{channel.base_url or '-'}"
+        )
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [part for value in values for part in value.split(",") if part.strip()]
+
+
+@channels_cli.command("set", help="修改一个渠道的设置。")
+@click.argument("code")
+@click.option("--base-url", help="接口地址（http_json 渠道）。")
+@click.option("--token-env", help="保存令牌的环境变量名（令牌本身不入库）。")
+@click.option("--enable/--disable", "enabled", default=None, help="启用或停用。")
+@click.option("--scope-region", multiple=True, help="范围：地区代码，可重复；传空字符串清空。")
+@click.option("--scope-industry-chain", multiple=True, help="范围：产业链代码，可重复。")
+@click.option("--scope-fair-type", multiple=True, help="范围：招聘会类型，可重复。")
+@click.option("--schedule", help="同步时间（上海时间），如 'mon 02:00'。")
+@with_appcontext
+def set_command(code, base_url, token_env, enabled, scope_region, scope_industry_chain,
+                scope_fair_type, schedule) -> None:  # fmt: skip
+    channel = get_channel(code)
+    if channel is None:
+        raise CommandError(f"没有代码为 {code} 的渠道")
+    changes = {}
+    if base_url is not None:
+        changes["base_url"] = base_url
+    if token_env is not None:
+        changes["token_env"] = token_env
+    if enabled is not None:
+        changes["enabled"] = enabled
+    if scope_region:
+        changes["scope_regions"] = _split(scope_region)
+    if scope_industry_chain:
+        changes["scope_industry_chains"] = _split(scope_industry_chain)
+    if scope_fair_type:
+        changes["scope_fair_types"] = _split(scope_fair_type)
+    if schedule is not None:
+        changes["schedule"] = schedule
+    if not changes:
+        raise CommandError("没有要修改的设置")
+    try:
+        update_channel(channel, changes)
+    except ChannelError as error:
+        db.session.rollback()
+        raise CommandError(str(error)) from None
+    db.session.commit()
+    click.echo(f"渠道 {channel.code}（{channel.name}）已更新。")

@@ -1,0 +1,1 @@
+"""Reminders sent by the scheduled jobs (intents without an outcome after 14 days)."""

@@ -1,0 +1,151 @@
+"""flask sync run|status|reconcile and flask portal-sandbox"""
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from recruit.channels.models import Channel, SyncTrigger
+from recruit.channels.services import get_channel
+from recruit.cli import CommandError
+from recruit.extensions import db
+from recruit.formatting import local_datetime
+from recruit.sync.desired import refresh_all
+from recruit.sync.services import RunRefused, latest_runs, posting_counts, run_channel_sync
+
+COUNT_LABELS = (
+    ("created", "新增"),
+    ("updated", "更新"),
+    ("withdrawn", "撤下"),
+    ("unchanged", "未变"),
+    ("failed", "失败"),
+    ("skipped", "跳过"),
+)
+
+
+@click.group("sync", help="渠道同步。")
+def sync_cli() -> None:
+    pass
+
+
+def _summary_table(runs) -> None:
+    header = f"{'渠道':<8}{'结果':<8}" + "".join(f"{label:<6}" for _k, label in COUNT_LABELS)
+    click.echo(header)
+    for channel, run in runs:
+        if run is None:
+            click.echo(f"{channel.code:<8}未运行")
+            continue
+        line = f"{channel.code:<8}{run.status.label:<8}" + "".join(
+            f"{getattr(run, key):<8}" for key, _label in COUNT_LABELS
+        )
+        click.echo(line)
+        for error in (run.errors or [])[-5:]:
+            ref = f"{error['ref']}：" if error.get("ref") else ""
+            click.echo(f"    {ref}{error['message']}")
+
+
+@sync_cli.command("run", help="立即同步已启用的渠道（或指定渠道），与定时任务共用同一把锁。")
+@click.option("--channel", "code", help="只同步这个渠道（代码，如 xjy）。")
+@click.option("--dry-run", is_flag=True, help="只统计将要发送的内容，不发送、不改状态。")
+@click.option(
+    "--force", is_flag=True, help="逐条重新核对已同步和失败的岗位（内容未变的仍不发送）。"
+)
+@with_appcontext
+def run_command(code, dry_run, force) -> None:
+    if code:
+        channel = get_channel(code)
+        if channel is None:
+            raise CommandError(f"没有代码为 {code} 的渠道")
+        channels = [channel]
+    else:
+        channels = list(
+            db.session.scalars(sa.select(Channel).where(Channel.enabled).order_by(Channel.id))
+        )
+        if not channels:
+            raise CommandError("没有已启用的渠道")
+    results = []
+    refused = False
+    for channel in channels:
+        click.echo(f"同步 {channel.code}（{channel.name}）…")
+        bar = click.progressbar(length=1, label="进度", show_pos=True)
+        with bar:
+
+            def progress(done, total, bar=bar):
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+
+            try:
+                run = run_channel_sync(
+                    channel, SyncTrigger.MANUAL, dry_run=dry_run, force=force, progress=progress
+                )
+            except RunRefused as refusal:
+                click.echo(f"{channel.code}：{refusal}", err=True)
+                refused = True
+                run = None
+        results.append((channel, run))
+    click.echo("")
+    _summary_table(results)
+    unfinished = [
+        c.code for c, run in results if run is not None and run.status.value != "completed"
+    ]
+    if unfinished:
+        click.echo("未完成同步的渠道：" + "、".join(unfinished), err=True)
+    if refused or unfinished:
+        raise SystemExit(1)
+
+
+@sync_cli.command("status", help="各渠道最近一次运行和岗位状态统计。")
+@with_appcontext
+def status_command() -> None:
+    runs = latest_runs()
+    counts = posting_counts()
+    for channel in db.session.scalars(sa.select(Channel).order_by(Channel.id)):
+        state = "启用" if channel.enabled else "停用"
+        click.echo(f"{channel.code}（{channel.name}，{state}，{channel.schedule}）")
+        c = counts.get(channel.id, {})
+        click.echo(
+            f"  岗位：待同步 {c.get('pending', 0)}，已同步 {c.get('synced', 0)}，"
+            f"失败 {c.get('failed', 0)}，已撤下 {c.get('withdrawn', 0)}"
+        )
+        last = (runs.get(channel.id) or [None])[0]
+        if last is None:
+            click.echo("  最近运行：无")
+        else:
+            counts_text = "，".join(f"{label} {getattr(last, key)}" for key, label in COUNT_LABELS)
+            click.echo(
+                f"  最近运行：{local_datetime(last.started_at)} {last.trigger.label} "
+                f"{last.status.label}（{counts_text}）"
+            )
+
+
+@sync_cli.command("reconcile", help="全量核对各渠道应发布的岗位（首次运行前使用）。")
+@with_appcontext
+def reconcile_command() -> None:
+    changed = refresh_all()
+    db.session.commit()
+    for code, n in changed.items():
+        click.echo(f"{code}：{n} 条待同步状态已更新")
+
+
+@click.command("portal-sandbox", help="启动协议 v1 的参考接收端（内存存储，仅监听 127.0.0.1）。")
+@click.option("--port", default=8765, show_default=True, type=int, help="端口。")
+@click.option("--token", help="要求的 Bearer 令牌；不设则不检查。")
+@click.option("--fail-rate", default=0.0, type=float, help="随机返回 500 的比例（0–1）。")
+@click.option("--throttle-rate", default=0.0, type=float, help="随机返回 429 的比例（0–1）。")
+@click.option("--retry-after", default=1.0, type=float, help="429 的 Retry-After 秒数。")
+@click.option("--drop-rate", default=0.0, type=float, help="随机断开连接的比例（0–1）。")
+@click.option("--delay", default=0.0, type=float, help="每个请求延迟的秒数。")
+@click.option("--seed", type=int, help="随机数种子（复现故障序列）。")
+@click.option("--verbose", is_flag=True, help="打印每个请求。")
+def sandbox_command(port, token, fail_rate, throttle_rate, retry_after, drop_rate, delay, seed,
+                    verbose) -> None:  # fmt: skip
+    from recruit.sync.sandbox import Faults, SandboxServer, SandboxState
+
+    faults = Faults(fail_rate, throttle_rate, retry_after, drop_rate, delay, seed)
+    server = SandboxServer(("127.0.0.1", port), SandboxState(token, faults), quiet=not verbose)
+    click.echo(f"参考接收端已启动：{server.base_url}（GET /postings 查看内容，Ctrl-C 停止）")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("已停止。")
+    finally:
+        server.server_close()

@@ -1,0 +1,25 @@
+"""Connectors, one module per channel kind, registered by kind."""
+
+# Importing the modules registers their connectors.
+from recruit.sync.connectors import feed, http_json, xlsx_export  # noqa: F401
+from recruit.sync.connectors.base import (
+    CONNECTORS,
+    ChannelStopped,
+    Connector,
+    ItemResult,
+    Planned,
+    TransientError,
+    get_connector,
+    register,
+)
+
+__all__ = [
+    "CONNECTORS",
+    "ChannelStopped",
+    "Connector",
+    "ItemResult",
+    "Planned",
+    "TransientError",
+    "get_connector",
+    "register",
+]

@@ -1,0 +1,107 @@
+"""A workbook per run (sheets 新增/更新 and 撤下) for upload at the 就业超市 service points."""
+
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from flask import current_app
+
+from recruit.db_types import utcnow
+from recruit.formatting import local_datetime
+from recruit.sync.connectors.base import Connector, Planned, register
+
+#: The default column template: (header, dotted path in the posting document).
+DEFAULT_COLUMNS: list[list[str]] = [
+    ["岗位编号", "ref"],
+    ["版本", "revision"],
+    ["岗位名称", "title"],
+    ["招聘人数", "openings"],
+    ["月薪下限", "salary.min"],
+    ["月薪上限", "salary.max"],
+    ["学历要求", "education.label"],
+    ["工作地区代码", "work_region_code"],
+    ["工作地点", "work_address"],
+    ["用人单位", "employer.name"],
+    ["统一社会信用代码", "employer.uscc"],
+    ["联系人", "contact.name"],
+    ["联系电话", "contact.phone"],
+    ["岗位描述", "description"],
+    ["有效期至", "valid_through"],
+    ["岗位链接", "url"],
+]
+WITHDRAWN_COLUMNS = [["岗位编号", "ref"], ["撤下原因", "reason"]]
+#: A cell starting with one of these could be read as a formula by a spreadsheet program.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Defuse text that a spreadsheet could take for a formula (CSV/formula injection)."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def pick(document: dict[str, Any], path: str) -> Any:
+    """Return the value at a dotted path of the document, None when missing."""
+    value: Any = document
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def exports_dir(code: str) -> Path:
+    """Return the folder under the instance path holding a channel's workbooks."""
+    folder = Path(current_app.instance_path) / "exports" / code
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def write_cell(sheet, row: int, col: int, value: Any) -> None:
+    """Write numbers as numbers and everything else as plain text, never as a formula."""
+    if value is None:
+        sheet.write_blank(row, col, None)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "是" if value else "否")
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value)
+    else:
+        sheet.write_string(row, col, safe_text(str(value)))
+
+
+@register
+class XlsxExportConnector(Connector):
+    """Write one workbook per run; its items count as delivered once the file is written."""
+
+    kind = "xlsx_export"
+    batch = True
+
+    def deliver(self, upserts: list[Planned], withdrawals: list[Planned], run_id: int) -> str:
+        columns = self.channel.settings.get("columns") or DEFAULT_COLUMNS
+        stamp = local_datetime(utcnow(), "%Y%m%d-%H%M%S")
+        name = f"{self.channel.code}-{stamp}-{run_id}.xlsx"
+        final = exports_dir(self.channel.code) / name
+        partial = final.with_suffix(".part")
+        workbook = xlsxwriter.Workbook(
+            str(partial),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        try:
+            bold = workbook.add_format({"bold": True})
+            for title, cols, items in (
+                ("新增/更新", columns, upserts),
+                ("撤下", WITHDRAWN_COLUMNS, withdrawals),
+            ):
+                # Sheet names may not contain "/" in Excel; xlsxwriter refuses it too.
+                sheet = workbook.add_worksheet(title.replace("/", "／"))
+                for col, (header, _path) in enumerate(cols):
+                    sheet.write_string(0, col, header, bold)
+                for row, item in enumerate(items, start=1):
+                    source = item.document or {"ref": item.ref, **item.extra}
+                    for col, (_header, path) in enumerate(cols):
+                        write_cell(sheet, row, col, pick(source, path))
+                sheet.freeze_panes(1, 0)
+        finally:
+            workbook.close()
+        # Renamed only once complete: a crash never leaves a half workbook to download.
+        partial.replace(final)
+        return name

@@ -1,0 +1,176 @@
+"""Desired state: which positions each channel should show, kept in ChannelPosting rows.
+
+The rows are written in the transaction of the change that causes them: the positions and
+employers domains send their signals before the caller commits, and the receivers here add or
+update rows in the same session.
+"""
+
+import logging
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from recruit.channels.models import Channel, ChannelPosting, Desired, PostingState
+from recruit.employers.models import Employer, EmployerStatus
+from recruit.extensions import db
+from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
+from recruit.formatting import local_today
+from recruit.positions.models import PUBLIC_STATUSES, Position
+from recruit.positions.signals import employer_changed, position_changed
+from recruit.refdata.models import IndustryChain
+
+logger = logging.getLogger(__name__)
+
+#: Participations whose fairs put a position into a channel scoped by fair type.
+_LIVE_PARTICIPATIONS = (
+    ParticipationStatus.REQUESTED,
+    ParticipationStatus.APPROVED,
+    ParticipationStatus.ATTENDED,
+)
+
+
+def publishable_query(channel: Channel) -> sa.Select:
+    """Return a SELECT of the ids of positions the channel should publish now."""
+    query = (
+        sa.select(Position.id)
+        .join(Employer, Position.employer_id == Employer.id)
+        .where(
+            Position.status.in_(PUBLIC_STATUSES),
+            Employer.status == EmployerStatus.APPROVED,
+            # Past its valid_until it goes, even before the daily expiry job marks it.
+            Position.valid_until >= local_today(),
+        )
+    )
+    if channel.scope_regions:
+        from recruit.refdata.services import region_codes_within
+
+        codes: set[str] = set()
+        for code in channel.scope_regions:
+            codes.update(region_codes_within(code))
+        query = query.where(Position.work_region_code.in_(sorted(codes)))
+    if channel.scope_industry_chains:
+        chain_ids = sa.select(IndustryChain.id).where(
+            IndustryChain.code.in_(channel.scope_industry_chains)
+        )
+        query = query.where(Employer.industry_chain_id.in_(chain_ids))
+    if channel.scope_fair_types:
+        at_fair = (
+            sa.select(FairPosition.position_id)
+            .join(Participation, FairPosition.participation_id == Participation.id)
+            .join(Fair, Participation.fair_id == Fair.id)
+            .where(
+                Fair.type.in_(channel.scope_fair_types),
+                Fair.status != FairStatus.CANCELLED,
+                Participation.status.in_(_LIVE_PARTICIPATIONS),
+            )
+        )
+        query = query.where(Position.id.in_(at_fair))
+    return query
+
+
+def apply_desired(
+    row: ChannelPosting | None, *, channel_id: int, position_id: int, revision: int, publish: bool
+) -> ChannelPosting | None:
+    """Bring one row to the desired state; return it (None when no row is needed)."""
+    if row is None:
+        if not publish:
+            return None
+        row = ChannelPosting(
+            channel_id=channel_id,
+            position_id=position_id,
+            desired=Desired.PUBLISHED,
+            state=PostingState.PENDING,
+            attempts=0,
+        )
+        db.session.add(row)
+        return row
+    if publish:
+        if row.desired is Desired.WITHDRAWN:
+            row.desired = Desired.PUBLISHED
+            _mark_pending(row)
+        elif row.state is PostingState.FAILED and row.failed_revision == revision:
+            pass  # refused for this very revision: wait for a change or a retry
+        elif row.state is PostingState.SYNCED and row.delivered_revision == revision:
+            pass
+        elif row.state is not PostingState.PENDING:
+            _mark_pending(row)
+    elif row.desired is Desired.PUBLISHED:
+        row.desired = Desired.WITHDRAWN
+        _mark_pending(row)
+    return row
+
+
+def _mark_pending(row: ChannelPosting) -> None:
+    row.state = PostingState.PENDING
+    row.failed_revision = None
+    row.attempts = 0
+    row.next_attempt_at = None
+
+
+def refresh_desired(channel: Channel, position_ids: Iterable[int] | None = None) -> int:
+    """Bring the channel's rows for these positions (all when None) to the desired state.
+
+    Returns how many rows were added or changed.
+    """
+    query = publishable_query(channel)
+    rows_query = sa.select(ChannelPosting).where(ChannelPosting.channel_id == channel.id)
+    if position_ids is not None:
+        position_ids = list(position_ids)
+        if not position_ids:
+            return 0
+        query = query.where(Position.id.in_(position_ids))
+        rows_query = rows_query.where(ChannelPosting.position_id.in_(position_ids))
+    publish = set(db.session.scalars(query))
+    rows = {row.position_id: row for row in db.session.scalars(rows_query)}
+    candidates = publish | set(rows)
+    if not candidates:
+        return 0
+    revisions: dict[int, int] = {}
+    ids = sorted(candidates)
+    for start in range(0, len(ids), 900):
+        chunk = ids[start : start + 900]
+        revisions.update(
+            db.session.execute(
+                sa.select(Position.id, Position.revision).where(Position.id.in_(chunk))
+            ).all()
+        )
+    changed = 0
+    for position_id in ids:
+        row = rows.get(position_id)
+        before = None if row is None else (row.desired, row.state)
+        after = apply_desired(
+            row,
+            channel_id=channel.id,
+            position_id=position_id,
+            revision=revisions[position_id],
+            publish=position_id in publish,
+        )
+        if after is not None and (after.desired, after.state) != before:
+            changed += 1
+    db.session.flush()
+    return changed
+
+
+def refresh_all(position_ids: Iterable[int] | None = None) -> dict[str, int]:
+    """Refresh every channel's rows (for these positions); return changes per channel code."""
+    ids = None if position_ids is None else list(position_ids)
+    channels = db.session.scalars(sa.select(Channel).order_by(Channel.id)).all()
+    return {channel.code: refresh_desired(channel, ids) for channel in channels}
+
+
+def on_position_changed(position: Position, reason: str | None = None, **_extra) -> None:
+    """Write the rows for a position that was published, revised, closed, expired …"""
+    logger.debug("position %s changed (%s): refreshing channel rows", position.id, reason)
+    refresh_all([position.id])
+
+
+def on_employer_changed(employer: Employer, reason: str | None = None, **_extra) -> None:
+    """Withdraw or republish an employer's positions after its status changed."""
+    ids = db.session.scalars(sa.select(Position.id).where(Position.employer_id == employer.id))
+    refresh_all(list(ids))
+
+
+def connect_listeners() -> None:
+    """Listen to the positions and employers signals (idempotent)."""
+    position_changed.connect(on_position_changed, weak=False)
+    employer_changed.connect(on_employer_changed, weak=False)

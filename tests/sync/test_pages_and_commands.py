@@ -1,0 +1,264 @@
+"""Channel pages, the flask commands, the position's channel states and the reminders."""
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import render_template_string
+
+from recruit.auth.models import Role
+from recruit.channels.models import Channel, ChannelPosting, PostingState
+from recruit.db_types import utcnow
+from recruit.positions.models import PositionStatus
+from recruit.positions.services import set_position_status
+from recruit.sync.services import channel_states_for, run_channel_sync
+
+
+def get_channel(db, code) -> Channel:
+    return db.session.scalar(sa.select(Channel).where(Channel.code == code))
+
+
+def test_channel_list_shows_last_run_and_counts(db, client, login_as, make_user, make_position):
+    make_position()
+    run_channel_sync(get_channel(db, "jycs"))
+    login_as(make_user(Role.ADMIN))
+
+    page = client.get("/channels/").get_data(as_text=True)
+
+    assert "湘就业" in page and "就业超市" in page
+    assert "已完成" in page and "新增 1" in page
+    assert "立即同步" in page
+
+
+def test_sync_now_button_runs_the_channel(db, client, login_as, make_user, make_position):
+    make_position()
+    login_as(make_user(Role.ORGANIZER))  # city-level organizer (430200)
+
+    response = client.post("/channels/jycs/sync", follow_redirects=True)
+
+    assert "同步已完成：新增 1" in response.get_data(as_text=True)
+    counts = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ChannelPosting)
+        .where(ChannelPosting.state == PostingState.SYNCED)
+    )
+    assert counts == 1
+
+
+def test_county_organizer_may_look_but_not_act(db, client, login_as, make_user):
+    login_as(make_user(Role.ORGANIZER, region_code="430281"))
+    assert client.get("/channels/jycs").status_code == 200
+    assert "立即同步" not in client.get("/channels/").get_data(as_text=True)
+    assert client.post("/channels/jycs/sync").status_code == 403
+    assert client.post("/channels/jycs", data={"schedule": "tue 03:00"}).status_code == 403
+
+
+def test_employers_and_viewers_cannot_open_the_channel_pages(db, client, login_as, make_user):
+    login_as(make_user(Role.EMPLOYER))
+    assert client.get("/channels/").status_code == 403
+
+
+def test_settings_form_saves_and_names_the_bad_field(db, client, login_as, make_user):
+    login_as(make_user(Role.ADMIN))
+    bad = client.post(
+        "/channels/xjy",
+        data={"schedule": "每周一", "base_url": "portal", "token_env": "X", "enabled": "y"},
+    )
+    assert bad.status_code == 200
+    assert "接口地址须以 http:// 或 https:// 开头" in bad.get_data(as_text=True)
+    assert 'value="portal"' in bad.get_data(as_text=True)
+
+    good = client.post(
+        "/channels/xjy",
+        data={
+            "schedule": "tue 03:30",
+            "base_url": "https://xjy.example.cn/api",
+            "token_env": "XJY_TOKEN",
+            "enabled": "y",
+            "scope_regions": ["430281"],
+        },
+    )
+    assert good.status_code == 302
+    channel = get_channel(db, "xjy")
+    assert (channel.schedule, channel.enabled, channel.scope_regions) == (
+        "tue 03:30",
+        True,
+        ["430281"],
+    )
+
+
+def test_failed_items_are_listed_with_their_message_and_can_be_retried(
+    db, client, login_as, make_user, make_position
+):
+    position = make_position()
+    channel = get_channel(db, "jycs")
+    run_channel_sync(channel)
+    row = db.session.scalar(
+        sa.select(ChannelPosting).where(ChannelPosting.channel_id == channel.id)
+    )
+    row.state = PostingState.FAILED
+    row.failed_revision = position.revision
+    row.last_error = "HTTP 422：缺少工作地点"
+    row.last_attempt_at = utcnow()
+    db.session.flush()
+    login_as(make_user(Role.ADMIN))
+
+    page = client.get("/channels/jycs").get_data(as_text=True)
+    assert "HTTP 422：缺少工作地点" in page and position.ref in page
+
+    client.post(f"/channels/jycs/postings/{row.id}/retry")
+    db.session.refresh(row)
+    assert row.state is PostingState.PENDING
+
+
+def test_workbook_is_downloadable_from_the_channel_page(
+    db, client, login_as, make_user, make_position
+):
+    make_position()
+    run = run_channel_sync(get_channel(db, "jycs"))
+    login_as(make_user(Role.ADMIN))
+
+    page = client.get("/channels/jycs").get_data(as_text=True)
+    assert run.output_file in page
+    response = client.get(f"/channels/jycs/exports/{run.output_file}")
+    assert response.status_code == 200
+    assert response.data[:2] == b"PK"
+    response.close()
+    assert client.get("/channels/jycs/exports/..%2Fsecret.xlsx").status_code == 404
+
+
+def test_position_states_partial_shows_every_channel(app, db, make_position):
+    position = make_position()
+    run_channel_sync(get_channel(db, "jycs"))
+    with app.test_request_context():
+        html = render_template_string(
+            '{% include "channels/_position_states.html" %}',
+            states=channel_states_for(position),
+        )
+    assert "就业超市：发布 · 已同步" in " ".join(html.split())
+    assert '湘就业：<span class="text-muted">渠道未启用</span>' in html
+
+
+def test_sync_run_command_prints_a_summary_table(db, runner, make_position):
+    make_position()
+    result = runner.invoke(args=["sync", "run", "--channel", "jycs"])
+    assert result.exit_code == 0, result.output
+    assert "新增" in result.output and "已完成" in result.output
+
+    result = runner.invoke(args=["sync", "status"])
+    assert "已同步 1" in result.output
+
+
+def test_sync_run_dry_run_command_sends_nothing(db, runner, make_position):
+    make_position()
+    result = runner.invoke(args=["sync", "run", "--channel", "jycs", "--dry-run"])
+    assert result.exit_code == 0
+    assert not db.session.scalar(
+        sa.select(ChannelPosting.id).where(ChannelPosting.state == PostingState.SYNCED)
+    )
+
+
+def test_channels_set_command_validates_in_chinese(db, runner):
+    result = runner.invoke(args=["channels", "set", "xjy", "--enable"])
+    assert result.exit_code == 1
+    assert "启用接口推送渠道前须先设置接口地址" in result.output
+
+    result = runner.invoke(
+        args=[
+            "channels", "set", "xjy", "--base-url", "http://127.0.0.1:9/", "--token-env",
+            "XJY_TOKEN", "--enable", "--schedule", "wed 01:15", "--scope-region", "430281",
+        ]
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    listing = runner.invoke(args=["channels", "list"]).output
+    assert "wed 01:15" in listing and "430281" in listing
+
+    result = runner.invoke(args=["channels", "set", "xjy", "--scope-region", "999999"])
+    assert result.exit_code == 1 and "范围地区代码不存在：999999" in result.output
+
+
+def test_intents_waiting_14_days_get_one_reminder_a_week(db, make_position, make_fair):
+    from recruit.hires.models import TentativeHire
+    from recruit.reminders.services import (
+        intents_awaiting_outcome,
+        latest_outcome_reminder,
+        remind_intents_awaiting_outcome,
+    )
+
+    position = make_position()
+    fair = make_fair()
+    old = TentativeHire(
+        fair=fair,
+        position=position,
+        seeker_name="张三",
+        seeker_phone="13800000000",
+        recorded_at=utcnow() - timedelta(days=15),
+    )
+    recent = TentativeHire(
+        fair=fair, position=position, seeker_name="李四", seeker_phone="13900000000"
+    )
+    db.session.add_all([old, recent])
+    db.session.flush()
+
+    assert intents_awaiting_outcome(position.employer) == [old]
+    assert remind_intents_awaiting_outcome("2026-W48") == 1
+    assert remind_intents_awaiting_outcome("2026-W48") == 0
+    reminder = latest_outcome_reminder(position.employer)
+    assert (reminder.week, reminder.intents) == ("2026-W48", 1)
+
+
+def test_expired_position_is_withdrawn_from_channels(db, make_position):
+    position = make_position()
+    channel = get_channel(db, "jycs")
+    run_channel_sync(channel)
+    set_position_status(position, PositionStatus.EXPIRED)
+    run = run_channel_sync(channel)
+    assert run.withdrawn == 1
+
+
+def test_items_failing_transiently_are_listed_as_retried_next_run(
+    db, client, login_as, make_user, make_position
+):
+    position = make_position()
+    channel = get_channel(db, "jycs")
+    run_channel_sync(channel)
+    row = db.session.scalar(
+        sa.select(ChannelPosting).where(ChannelPosting.channel_id == channel.id)
+    )
+    row.state = PostingState.PENDING
+    row.last_error = "对方服务器错误（HTTP 502），已重试 3 次"
+    row.last_attempt_at = utcnow()
+    db.session.flush()
+    login_as(make_user(Role.ADMIN))
+
+    page = client.get("/channels/jycs").get_data(as_text=True)
+
+    assert "HTTP 502" in page and position.ref in page and "下次自动重试" in page
+    assert f"/postings/{row.id}/retry" not in page
+
+
+def test_position_past_valid_until_is_withdrawn_before_the_expiry_job(db, make_position):
+    from datetime import date, timedelta
+
+    position = make_position()
+    channel = get_channel(db, "jycs")
+    run_channel_sync(channel)
+    position.valid_until = date.today() - timedelta(days=1)
+    db.session.flush()
+
+    run = run_channel_sync(channel)
+
+    assert run.withdrawn == 1
+
+
+def test_sync_run_command_fails_when_a_channel_stops(db, runner, make_position, monkeypatch):
+    monkeypatch.delenv("RECRUIT_CHANNEL_XJY_TOKEN", raising=False)
+    channel = get_channel(db, "xjy")
+    channel.base_url = "http://127.0.0.1:9"
+    channel.enabled = True
+    make_position()
+
+    result = runner.invoke(args=["sync", "run", "--channel", "xjy"])
+
+    assert result.exit_code == 1
+    assert "未配置令牌：环境变量 RECRUIT_CHANNEL_XJY_TOKEN 为空" in result.output
+    assert "未完成同步的渠道：xjy" in result.output
