@@ -45,6 +45,7 @@ from recruit.positions.services import (
     validate_position_data,
 )
 from recruit.refdata.services import current_regions
+from recruit.reminders.services import intents_awaiting_outcome
 
 #: The signed-in employer's screens; every route reaches only that employer's records.
 bp = Blueprint("employer", __name__, url_prefix="/employer")
@@ -152,6 +153,7 @@ def index():
         employer=employer,
         counts={PositionStatus(k): v for k, v in counts.items()},
         pending_outcomes=pending_outcomes,
+        overdue_outcomes=len(intents_awaiting_outcome(employer)),
         signups=signups,
         blocked_until=signup_blocked_until(employer, local_today())
         if employer.status is EmployerStatus.APPROVED

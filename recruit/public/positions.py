@@ -4,8 +4,10 @@ import json
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_login import current_user
 from markupsafe import Markup
 
+from recruit.auth.models import Role
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairStatus
 from recruit.positions.models import Position, PositionStatus
@@ -18,6 +20,7 @@ from recruit.positions.search import (
 )
 from recruit.refdata.models import IndustryChain
 from recruit.refdata.services import current_regions
+from recruit.sync.services import channel_states_for
 
 bp = Blueprint("positions", __name__, url_prefix="/positions")
 
@@ -65,14 +68,18 @@ def detail(position_id: int):
     position = db.session.get(Position, position_id)
     if position is None:
         abort(404)
+    # Staff see where the position stands on every outside channel.
+    staff = current_user.is_authenticated and current_user.has_role(Role.ADMIN, Role.ORGANIZER)
+    states = channel_states_for(position) if staff else None
     if is_public(position):
         return render_template(
             "positions/detail.html",
             position=position,
             json_ld=_json_ld(job_posting(position)),
             fairs=upcoming_fairs_offering(position),
+            states=states,
         )
     if position.status in ENDED or position.status is PositionStatus.OPEN:
         # Was public once (now closed, filled or past its date): say so, without the markup.
-        return render_template("positions/ended.html", position=position), 410
+        return render_template("positions/ended.html", position=position, states=states), 410
     abort(404)
