@@ -79,10 +79,12 @@ def _sqlite_on_begin(connection) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
     from recruit.auth import bp as auth_bp
+    from recruit.manage import bp as manage_bp
     from recruit.public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(manage_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
