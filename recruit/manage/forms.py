@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,13 +23,18 @@ from recruit.validators import is_valid_id_number, is_valid_mobile
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+def choices(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into the choice objects WTForms 3.3 expects."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
 class FairForm(FlaskForm):
     title = StringField(
         "招聘会名称",
         validators=[InputRequired("请填写招聘会名称。"), Length(max=120, message="名称过长。")],
     )
-    type = SelectField("类型", choices=FairType.choices())
-    mode = SelectField("形式", choices=FairMode.choices())
+    type = SelectField("类型", choices=choices(FairType.choices()))
+    mode = SelectField("形式", choices=choices(FairMode.choices()))
     region_code = SelectField("举办地区", validators=[InputRequired("请选择举办地区。")])
     venue = StringField("举办地点", validators=[Optional(), Length(max=200, message="地点过长。")])
     starts_at = DateTimeLocalField(
@@ -91,7 +97,7 @@ class TallyForm(FlaskForm):
     )
     source = RadioField(
         "来源",
-        choices=[(s.value, s.label) for s in TallySource if s is not TallySource.IMPORT],
+        choices=choices((s.value, s.label) for s in TallySource if s is not TallySource.IMPORT),
         default=TallySource.GATE.value,
     )
 
@@ -106,7 +112,7 @@ class CorrectionForm(FlaskForm):
     )
     source = SelectField(
         "来源",
-        choices=[(s.value, s.label) for s in TallySource if s is not TallySource.IMPORT],
+        choices=choices((s.value, s.label) for s in TallySource if s is not TallySource.IMPORT),
     )
     reason = StringField(
         "更正原因",
@@ -124,11 +130,11 @@ class IntentForm(FlaskForm):
         "求职者姓名",
         validators=[InputRequired("请填写求职者姓名。"), Length(max=40, message="姓名过长。")],
     )
-    gender = RadioField("性别", choices=Gender.choices(), validators=[Optional()])
+    gender = RadioField("性别", choices=choices(Gender.choices()), validators=[Optional()])
     seeker_phone = StringField("手机号", validators=[InputRequired("请填写手机号。")])
     seeker_id_number = StringField("身份证号（可不填）", validators=[Optional()])
-    education = SelectField("学历", choices=[("", "请选择")] + Education.choices())
-    priority_groups = MultiCheckboxField("重点群体", choices=PriorityGroup.choices())
+    education = SelectField("学历", choices=choices([("", "请选择")] + Education.choices()))
+    priority_groups = MultiCheckboxField("重点群体", choices=choices(PriorityGroup.choices()))
     position_id = SelectField("意向岗位", coerce=str, validators=[InputRequired("请选择岗位。")])
 
     def validate_seeker_phone(self, field):

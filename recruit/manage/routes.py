@@ -42,6 +42,7 @@ from recruit.manage.forms import (
     IntentForm,
     NoteForm,
     TallyForm,
+    choices,
 )
 from recruit.positions.models import Position
 from recruit.positions.review import pending_positions, position_flags, review_position
@@ -191,8 +192,8 @@ def calendar_view():
 
 def _fair_form(fair: Fair | None = None) -> FairForm:
     form = FairForm(obj=None)
-    form.region_code.choices = [(r.code, r.name) for r in _scope_regions()]
-    form.industry_chain_id.choices = [("", "无")] + [(str(c.id), c.name) for c in _chains()]
+    form.region_code.choices = choices((r.code, r.name) for r in _scope_regions())
+    form.industry_chain_id.choices = choices([("", "无")] + [(c.id, c.name) for c in _chains()])
     if fair is not None and request.method == "GET":
         for name in fairs.FAIR_FIELDS:
             value = getattr(fair, name)
@@ -576,13 +577,12 @@ def tally(fair_id: int):
 
 
 def _position_choices(fair: Fair):
-    return [("", "请选择岗位")] + [
-        (
-            str(fp.position_id),
-            f"{fp.participation.booth or '—'} · {fp.position.employer.name} · {fp.position.title}",
-        )
-        for fp in fairs.fair_offered_positions(fair)
-    ]
+    rows = [("", "请选择岗位")]
+    for fp in fairs.fair_offered_positions(fair):
+        booth = fp.participation.booth or "—"
+        label = f"{booth} · {fp.position.employer.name} · {fp.position.title}"
+        rows.append((fp.position_id, label))
+    return choices(rows)
 
 
 @bp.route("/fairs/<int:fair_id>/intents/new", methods=["GET", "POST"])
