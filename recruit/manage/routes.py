@@ -1,6 +1,7 @@
 """Organizer screens: thin views over the fairs, hires and review services."""
 
 import calendar
+import io
 from datetime import date, datetime, timedelta
 from urllib.parse import urljoin
 
@@ -356,8 +357,9 @@ def _public_fair_url(fair: Fair) -> str:
 def fair_qr(fair_id: int):
     fair = _fair_or_404(fair_id)
     qr = segno.make(_public_fair_url(fair), error="m")
-    svg = qr.svg_inline(scale=6, border=2, dark="#000", title=fair.title)
-    return Response(svg, mimetype="image/svg+xml")
+    buffer = io.BytesIO()
+    qr.save(buffer, kind="svg", scale=6, border=2, title=fair.title, encoding="utf-8")
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
 @bp.route("/fairs/<int:fair_id>/poster")
@@ -642,8 +644,6 @@ def intent_import(fair_id: int):
 
 @bp.route("/fairs/<int:fair_id>/import/template.xlsx")
 def import_template(fair_id: int):
-    import io
-
     fair = _fair_or_404(fair_id)
     return send_file(
         io.BytesIO(hires.build_import_template(fair)),
