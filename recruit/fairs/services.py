@@ -366,6 +366,25 @@ def add_participation(
     return part
 
 
+def request_participation(
+    fair: Fair, employer: Employer, offers: dict[int, int], *, by
+) -> Participation:
+    """Register an employer for a fair on its own behalf (报名), waiting for an organizer.
+
+    Refused when registration is not open, past the deadline, or the credit rule blocks the
+    employer. `offers` maps the employer's open position ids to the openings offered.
+    """
+    if fair.status is not FairStatus.OPEN:
+        raise FairError(f"招聘会当前状态为“{fair.status.label}”，不在报名期。")
+    if fair.registration_deadline is not None and utcnow() > fair.registration_deadline:
+        raise FairError("报名已截止。")
+    if not offers:
+        raise FairError("参会岗位：请至少选择一个岗位。")
+    part = add_participation(fair, employer, by=by, status=ParticipationStatus.REQUESTED)
+    set_fair_positions(part, offers, by=by)
+    return part
+
+
 def review_participation(part: Participation, approve: bool, *, by, note: str = "") -> None:
     """Approve or reject an employer's request to take part."""
     _require_editable(part.fair)
@@ -782,14 +801,21 @@ def fair_offered_positions(fair: Fair) -> list[FairPosition]:
     )
 
 
+def pending_participations(user) -> sa.Select:
+    """Select fair sign-ups waiting for review at fairs in the user's scope, oldest first."""
+    fair_ids = scoped_fairs(user).with_only_columns(Fair.id).scalar_subquery()
+    return (
+        sa.select(Participation)
+        .where(
+            Participation.status == ParticipationStatus.REQUESTED,
+            Participation.fair_id.in_(fair_ids),
+        )
+        .options(joinedload(Participation.employer), joinedload(Participation.fair))
+        .order_by(Participation.created_at, Participation.id)
+    )
+
+
 def pending_participation_count(user) -> int:
     """Return how many fair sign-ups in the user's scope wait for review."""
-    fair_ids = scoped_fairs(user).with_only_columns(Fair.id).scalar_subquery()
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count(Participation.id)).where(
-                Participation.status == ParticipationStatus.REQUESTED,
-                Participation.fair_id.in_(fair_ids),
-            )
-        )
-    )
+    query = pending_participations(user).with_only_columns(sa.func.count(Participation.id))
+    return int(db.session.scalar(query.order_by(None)))

@@ -30,7 +30,7 @@ from recruit.extensions import db
 from recruit.fairs import services as fairs
 from recruit.fairs.models import Fair, FairStatus, ParticipationStatus, TallySource
 from recruit.fairs.services import FairError, StaleFairError
-from recruit.formatting import LOCAL_TZ, local_today, to_local
+from recruit.formatting import LOCAL_TZ, bureau_number, local_today, to_local
 from recruit.hires import services as hires
 from recruit.manage import bp
 from recruit.manage.forms import (
@@ -81,6 +81,14 @@ def _fair_or_404(fair_id: int) -> Fair:
 
 def _page() -> int:
     return max(request.args.get("page", 1, type=int), 1)
+
+
+@bp.errorhandler(StaleDataError)
+def stale_record(_error):
+    """Another organizer saved the same fair a moment ago: nothing was written, try again."""
+    db.session.rollback()
+    flash("其他人刚刚修改了这场招聘会，您的操作未执行。请查看最新信息后重试。", "danger")
+    return redirect(request.referrer or url_for("manage.index"))
 
 
 def _refuse(error: Exception, endpoint: str = "manage.fair", **values):
@@ -351,6 +359,17 @@ def fair(fair_id: int):
 
 def _public_fair_url(fair: Fair) -> str:
     return urljoin(request.url_root, f"fairs/{fair.id}")
+
+
+@bp.route("/fairs/<int:fair_id>/metrics.json")
+def fair_metrics_json(fair_id: int):
+    fair = _fair_or_404(fair_id)
+    metrics = fairs.fair_metrics(fair)
+    return {
+        "fair_id": fair.id,
+        "status": fair.status.value,
+        "metrics": {k: bureau_number(v) for k, v in metrics.as_dict().items() if k != "fairs"},
+    }
 
 
 @bp.route("/fairs/<int:fair_id>/qr.svg")
@@ -671,10 +690,17 @@ def review():
         error_out=False,
     )
     flags = {p.id: position_flags(p) for p in positions.items}
+    requests = db.paginate(
+        fairs.pending_participations(current_user),
+        page=request.args.get("rpage", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template(
         "manage/review.html",
         employers=employers,
         positions=positions,
+        requests=requests,
         flags=flags,
         form=NoteForm(),
     )

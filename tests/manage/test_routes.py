@@ -362,3 +362,33 @@ def test_review_through_the_queue_respects_scope(
     assert inside.status is EmployerStatus.APPROVED
     client.post(f"/manage/review/positions/{position.id}", data={"decision": "approve"})
     assert position.status is PositionStatus.OPEN
+
+
+def test_a_request_is_approved_from_the_participant_page(
+    client, login_as, city_organizer, make_fair, make_position
+):
+    from recruit.fairs.services import request_participation
+
+    position = make_position()
+    fair = make_fair(status=FairStatus.OPEN)
+    part = request_participation(fair, position.employer, {position.id: 2}, by=None)
+    login_as(city_organizer)
+    assert position.employer.name in _text(client.get("/manage/review"))
+    url = f"/manage/fairs/{fair.id}/participants/{part.id}/review"
+    response = client.post(url, data={"decision": "reject", "note": ""}, follow_redirects=True)
+    assert "不通过原因" in _text(response)
+    client.post(url, data={"decision": "approve", "note": ""})
+    assert part.status is ParticipationStatus.APPROVED
+
+
+def test_live_metrics_are_served_for_the_fair_page(client, login_as, city_organizer, open_fair):
+    setup = open_fair()
+    login_as(city_organizer)
+    client.post(f"/manage/fairs/{setup.fair.id}/day/{setup.part.id}/check-in")
+    client.post(
+        f"/manage/fairs/{setup.fair.id}/day/tally", data={"count": "12000", "source": "gate"}
+    )
+    data = client.get(f"/manage/fairs/{setup.fair.id}/metrics.json").get_json()
+    assert data["metrics"]["employer_attendances"] == "1"
+    assert data["metrics"]["positions_offered"] == "3"
+    assert data["metrics"]["seeker_entries"] == "1.2万"
