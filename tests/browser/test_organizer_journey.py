@@ -94,6 +94,11 @@ def test_organizer_runs_a_fair_from_creation_to_the_summary(page, live_server):
     page.get_by_role("link", name="概况").click()
     page.get_by_role("button", name="开始举办").click()
     expect(page.get_by_role("alert")).to_contain_text("已举办")
+    # Closing is irreversible, so the page asks first; saying no changes nothing.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="结束招聘会").click()
+    expect(page.get_by_role("heading", name=re.compile("已举办"))).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="结束招聘会").click()
     expect(page.get_by_role("alert")).to_contain_text("1家企业记为到场，0家记为未到场")
     summary = page.get_by_test_id("fair-summary")
