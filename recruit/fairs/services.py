@@ -200,6 +200,15 @@ def update_fair(fair: Fair, data: dict, *, version: int, by) -> Fair:
     if version != fair.version:
         raise StaleFairError(fair)
     _check_fair_data(by, data)
+    capacity = data.get("booth_capacity")
+    if capacity is not None:
+        taken = db.session.scalar(
+            sa.select(sa.func.count(Participation.id)).where(
+                Participation.fair_id == fair.id, Participation.booth.is_not(None)
+            )
+        )
+        if taken > capacity:
+            raise FairError(f"展位数量：已分配{taken}个展位，不能少于已分配的数量。")
     changed = {}
     for name in FAIR_FIELDS:
         new = data.get(name)
@@ -254,6 +263,8 @@ def set_fair_status(fair: Fair, status: FairStatus, *, by, reason: str | None = 
 class CloseResult:
     attended: int = 0
     no_show: int = 0
+    #: Employers whose no-show now blocks fair sign-up, with the last blocked day.
+    blocked: list[tuple[Employer, date]] = field(default_factory=list)
 
 
 def close_fair(fair: Fair, *, by) -> CloseResult:
@@ -288,6 +299,12 @@ def close_fair(fair: Fair, *, by) -> CloseResult:
     fair.status = FairStatus.CLOSED
     fair.closed_at = utcnow()
     db.session.flush()
+    today = local_today()
+    for part in approved:
+        if part.status is ParticipationStatus.NO_SHOW:
+            until = signup_blocked_until(part.employer, today)
+            if until is not None:
+                result.blocked.append((part.employer, until))
     record_audit(
         "fair.close",
         fair,
@@ -461,6 +478,26 @@ def assign_booth(part: Participation, booth: str | None, *, by) -> None:
     part.booth = booth
     db.session.flush()
     record_audit("participation.booth", part, by=by, summary={"booth": [before, booth]})
+
+
+def no_show_count(employer: Employer, on: date) -> int:
+    """Return the employer's no-shows at fairs in the credit rule's window before `on`."""
+    from flask import current_app
+
+    days = current_app.config["NO_SHOW_WINDOW_DAYS"]
+    begin, stop = local_day_bounds(on - timedelta(days=days), on)
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Participation.id))
+            .join(Fair, Participation.fair_id == Fair.id)
+            .where(
+                Participation.employer_id == employer.id,
+                Participation.status == ParticipationStatus.NO_SHOW,
+                Fair.starts_at >= begin,
+                Fair.starts_at < stop,
+            )
+        )
+    )
 
 
 def offerable_positions(employer: Employer) -> list[Position]:

@@ -28,9 +28,10 @@ from recruit.employers.models import Employer
 from recruit.employers.review import ReviewError, pending_employers, review_employer
 from recruit.extensions import db
 from recruit.fairs import services as fairs
+from recruit.fairs.credit import signup_blocked_until
 from recruit.fairs.models import Fair, FairStatus, ParticipationStatus, TallySource
 from recruit.fairs.services import FairError, StaleFairError
-from recruit.formatting import LOCAL_TZ, bureau_number, local_today, to_local
+from recruit.formatting import LOCAL_TZ, bureau_number, local_date, local_today, to_local
 from recruit.hires import services as hires
 from recruit.manage import bp
 from recruit.manage.forms import (
@@ -330,6 +331,8 @@ def fair_close(fair_id: int):
         f"招聘会已结束：{result.attended}家企业记为到场，{result.no_show}家记为未到场。",
         "success",
     )
+    for employer, until in result.blocked:
+        flash(f"{employer.name}：近期多次未到场，{local_date(until)}前不能报名招聘会。", "warning")
     return redirect(url_for("manage.fair_summary", fair_id=fair.id))
 
 
@@ -458,6 +461,8 @@ def participant(fair_id: int, pid: int):
         offered=offered,
         booth_form=BoothForm(booth=part.booth),
         note_form=NoteForm(),
+        no_shows=fairs.no_show_count(part.employer, local_today()),
+        blocked_until=signup_blocked_until(part.employer, local_today()),
     )
 
 

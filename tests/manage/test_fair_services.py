@@ -385,3 +385,35 @@ def test_pending_requests_are_listed_for_organizers_in_scope(
     assert db.session.scalars(services.pending_participations(liling_organizer)).all() == [mine]
     assert services.pending_participation_count(liling_organizer) == 1
     assert services.pending_participation_count(city_organizer) == 2
+
+
+def test_closing_reports_employers_the_credit_rule_now_blocks(
+    db, city_organizer, make_fair, make_employer
+):
+    employer = make_employer()
+    today = date.today()
+    earlier = make_fair(day=today - timedelta(days=30), status=FairStatus.CLOSED)
+    db.session.add(
+        Participation(fair=earlier, employer=employer, status=ParticipationStatus.NO_SHOW)
+    )
+    fair = make_fair(day=today, status=FairStatus.HELD)
+    db.session.add(Participation(fair=fair, employer=employer, status=ParticipationStatus.APPROVED))
+    db.session.flush()
+    assert services.no_show_count(employer, today) == 1
+    result = services.close_fair(fair, by=city_organizer)
+    assert result.blocked == [(employer, today + timedelta(days=90))]
+    assert services.no_show_count(employer, today) == 2
+
+
+def test_booth_capacity_cannot_drop_below_the_booths_assigned(city_organizer, open_fair):
+    setup = open_fair(region_code="430281")
+    services.assign_booth(setup.part, "A01", by=city_organizer)
+    fair = setup.fair
+    with pytest.raises(FairError, match="已分配1个展位"):
+        services.update_fair(
+            fair, _fair_data(booth_capacity=0), version=fair.version, by=city_organizer
+        )
+    services.update_fair(
+        fair, _fair_data(booth_capacity=1), version=fair.version, by=city_organizer
+    )
+    assert fair.booth_capacity == 1

@@ -64,6 +64,14 @@ def test_a_liling_organizer_sees_and_changes_only_liling_fairs(
     response = client.post(f"/manage/fairs/{theirs.id}/status", data={"status": "open"})
     assert response.status_code == 404
     assert theirs.status is FairStatus.PLANNED
+    for path in ("edit", "day", "participants", "intents", "import", "poster", "qr.svg"):
+        assert client.get(f"/manage/fairs/{theirs.id}/{path}").status_code == 404, path
+    assert client.post(f"/manage/fairs/{theirs.id}/close").status_code == 404
+    assert (
+        client.post(f"/manage/fairs/{theirs.id}/day/tally", data={"count": "5"}).status_code == 404
+    )
+    calendar = _text(client.get(f"/manage/calendar?month={theirs.starts_at:%Y-%m}"))
+    assert "天元专场" not in calendar and "醴陵专场" in calendar
 
 
 def test_the_city_organizer_sees_every_fair_in_the_city(
