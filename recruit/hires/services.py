@@ -176,6 +176,11 @@ def fair_hires(fair: Fair) -> sa.Select:
     )
 
 
+def get_fair_hire(fair: Fair, hire_id: int) -> TentativeHire | None:
+    """Return the intent if it was registered at this fair."""
+    return db.session.scalar(fair_hires(fair).where(TentativeHire.id == hire_id))
+
+
 # --- spreadsheet import -----------------------------------------------------------
 
 TEMPLATE_COLUMNS = ("姓名", "性别", "手机号", "身份证号", "学历", "重点群体", "岗位编号")

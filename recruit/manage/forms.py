@@ -13,6 +13,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -23,12 +24,22 @@ from recruit.validators import is_valid_id_number, is_valid_mobile
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
+class ManageForm(FlaskForm):
+    """A form whose built-in WTForms messages are in Chinese (Flask-Babel is not installed)."""
+
+    class Meta:
+        locales = ("zh",)
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Turn (value, label) pairs into the choice objects WTForms 3.3 expects."""
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
-class FairForm(FlaskForm):
+class FairForm(ManageForm):
     title = StringField(
         "招聘会名称",
         validators=[InputRequired("请填写招聘会名称。"), Length(max=120, message="名称过长。")],
@@ -68,26 +79,26 @@ class FairForm(FlaskForm):
             raise ValidationError("产业链专场请选择产业链。")
 
 
-class CancelForm(FlaskForm):
+class CancelForm(ManageForm):
     reason = StringField(
         "取消原因",
         validators=[InputRequired("请填写取消原因。"), Length(max=200, message="原因过长。")],
     )
 
 
-class AddEmployerForm(FlaskForm):
+class AddEmployerForm(ManageForm):
     employer_id = HiddenField(validators=[InputRequired()])
 
 
-class BoothForm(FlaskForm):
+class BoothForm(ManageForm):
     booth = StringField("展位号", validators=[Length(max=20, message="展位号不能超过20个字符。")])
 
 
-class NoteForm(FlaskForm):
+class NoteForm(ManageForm):
     note = TextAreaField("审核意见", validators=[Length(max=500, message="不能超过500个字。")])
 
 
-class TallyForm(FlaskForm):
+class TallyForm(ManageForm):
     count = IntegerField(
         "人数",
         validators=[
@@ -102,7 +113,7 @@ class TallyForm(FlaskForm):
     )
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(ManageForm):
     count = IntegerField(
         "减少人数",
         validators=[
@@ -125,7 +136,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class IntentForm(FlaskForm):
+class IntentForm(ManageForm):
     seeker_name = StringField(
         "求职者姓名",
         validators=[InputRequired("请填写求职者姓名。"), Length(max=40, message="姓名过长。")],
@@ -150,7 +161,7 @@ class IntentForm(FlaskForm):
             raise ValidationError("请选择意向岗位。")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(ManageForm):
     file = FileField(
         "填好的模板（.xlsx）",
         validators=[

@@ -21,6 +21,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from recruit.audit.services import record_audit
 from recruit.auth.access import roles_required
 from recruit.auth.models import Role
 from recruit.auth.scope import scope_region_codes
@@ -411,10 +412,13 @@ def participants(fair_id: int):
     fair = _fair_or_404(fair_id)
     q = request.args.get("q", "").strip()
     found = fairs.search_approved_employers(q) if q else []
+    participations = fairs.fair_participations(fair)
+    listed = {p.employer_id for p in participations if p.status in fairs.ACTIVE_PARTICIPATION}
     return render_template(
         "manage/participants.html",
         fair=fair,
-        participations=fairs.fair_participations(fair),
+        participations=participations,
+        listed=listed,
         q=q,
         found=found,
         add_form=AddEmployerForm(),
@@ -634,7 +638,12 @@ def intent_new(fair_id: int):
             flash(str(error), "danger")
         else:
             flash(f"已登记就业意向：{hire.seeker_name} → {hire.position.title}。", "success")
-            return redirect(url_for("manage.intent_new", fair_id=fair.id))
+            # The next seeker at the same booth usually wants the same position.
+            return redirect(
+                url_for("manage.intent_new", fair_id=fair.id, position=hire.position_id)
+            )
+    if request.method == "GET" and request.args.get("position", "").isdigit():
+        form.position_id.data = request.args["position"]
     return render_template("manage/intent_form.html", fair=fair, form=form)
 
 
@@ -643,6 +652,18 @@ def intents(fair_id: int):
     fair = _fair_or_404(fair_id)
     pagination = db.paginate(hires.fair_hires(fair), page=_page(), per_page=50, error_out=False)
     return render_template("manage/intents.html", fair=fair, pagination=pagination)
+
+
+@bp.route("/fairs/<int:fair_id>/intents/<int:hire_id>")
+def intent(fair_id: int, hire_id: int):
+    fair = _fair_or_404(fair_id)
+    hire = hires.get_fair_hire(fair, hire_id)
+    if hire is None:
+        abort(404)
+    # Showing the full phone and ID number is a disclosure of personal data: record who saw it.
+    record_audit("hire.view_pii", hire, by=current_user, summary={"fair_id": fair.id})
+    db.session.commit()
+    return render_template("manage/intent.html", fair=fair, hire=hire)
 
 
 @bp.route("/fairs/<int:fair_id>/import", methods=["GET", "POST"])

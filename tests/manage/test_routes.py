@@ -228,6 +228,9 @@ def test_on_the_day_check_in_tallies_and_an_intent(db, client, login_as, city_or
     }
     response = client.post(f"/manage/fairs/{fair_id}/intents/new", data=intent)
     assert response.status_code == 302
+    # The next form keeps the position chosen, ready for the next seeker at that booth.
+    again = _text(client.get(response.location))
+    assert f'<option selected value="{setup.position.id}">' in again
     response = client.post(f"/manage/fairs/{fair_id}/intents/new", data=intent)
     body = _text(response)
     assert "重复登记" in body and "刘小红" in body
@@ -400,3 +403,29 @@ def test_live_metrics_are_served_for_the_fair_page(client, login_as, city_organi
     assert data["metrics"]["employer_attendances"] == "1"
     assert data["metrics"]["positions_offered"] == "3"
     assert data["metrics"]["seeker_entries"] == "1.2万"
+
+
+def test_the_full_phone_is_shown_on_the_intent_page_and_the_view_audited(
+    db, client, login_as, city_organizer, open_fair
+):
+    from recruit.audit.models import AuditLog
+    from recruit.hires.services import clean_seeker, register_intent
+
+    setup = open_fair()
+    data = clean_seeker(
+        name="陈静",
+        phone="13907318888",
+        id_number="11010519491231002X",
+        gender="female",
+        education=None,
+        priority_groups=[],
+        position_id=setup.position.id,
+    )
+    hire = register_intent(setup.fair, data, by=None)
+    login_as(city_organizer)
+    listing = _text(client.get(f"/manage/fairs/{setup.fair.id}/intents"))
+    assert "13907318888" not in listing and "110105********002X" in listing
+    detail = _text(client.get(f"/manage/fairs/{setup.fair.id}/intents/{hire.id}"))
+    assert "13907318888" in detail and "11010519491231002X" in detail
+    entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "hire.view_pii")).one()
+    assert entry.user_id == city_organizer.id and "13907318888" not in str(entry.summary)
