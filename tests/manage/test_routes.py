@@ -429,3 +429,31 @@ def test_the_full_phone_is_shown_on_the_intent_page_and_the_view_audited(
     assert "13907318888" in detail and "11010519491231002X" in detail
     entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "hire.view_pii")).one()
     assert entry.user_id == city_organizer.id and "13907318888" not in str(entry.summary)
+
+
+def test_day_pages_explain_what_to_do_before_registration_opens(
+    client, login_as, city_organizer, make_fair
+):
+    fair = make_fair()
+    login_as(city_organizer)
+    for path in ("day", "intents/new"):
+        body = _text(client.get(f"/manage/fairs/{fair.id}/{path}"))
+        assert "请先在" in body and "开放报名" in body
+
+
+def test_an_action_racing_with_another_save_gets_a_clear_message(
+    client, login_as, city_organizer, open_fair, monkeypatch
+):
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from recruit.fairs import services
+
+    def racing_close(fair, *, by):
+        raise StaleDataError("fairs row changed")
+
+    setup = open_fair()
+    monkeypatch.setattr(services, "close_fair", racing_close)
+    login_as(city_organizer)
+    response = client.post(f"/manage/fairs/{setup.fair.id}/close", follow_redirects=True)
+    assert "其他人刚刚修改了这场招聘会，您的操作未执行" in _text(response)
+    assert setup.fair.status is FairStatus.OPEN
