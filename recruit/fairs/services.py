@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
 from recruit.audit.services import record_audit
@@ -27,6 +28,7 @@ from recruit.formatting import local_date, local_day_bounds, local_today
 from recruit.hires.models import Outcome, TentativeHire
 from recruit.positions.models import Position, PositionStatus
 from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, PriorityGroup
+from recruit.refdata.services import region_codes_within
 from recruit.reports.services import Metrics
 
 logger = logging.getLogger(__name__)
@@ -93,8 +95,6 @@ class FairFilters:
 
 def filter_fairs(user, filters: FairFilters) -> sa.Select:
     """Select the user's fairs matching the filters, soonest last (newest first)."""
-    from recruit.refdata.services import region_codes_within
-
     query = scoped_fairs(user).options(joinedload(Fair.region), joinedload(Fair.industry_chain))
     if filters.start:
         query = query.where(Fair.starts_at >= local_day_bounds(filters.start, filters.start)[0])
@@ -482,8 +482,6 @@ def assign_booth(part: Participation, booth: str | None, *, by) -> None:
 
 def no_show_count(employer: Employer, on: date) -> int:
     """Return the employer's no-shows at fairs in the credit rule's window before `on`."""
-    from flask import current_app
-
     days = current_app.config["NO_SHOW_WINDOW_DAYS"]
     begin, stop = local_day_bounds(on - timedelta(days=days), on)
     return int(

@@ -417,3 +417,29 @@ def test_booth_capacity_cannot_drop_below_the_booths_assigned(city_organizer, op
         fair, _fair_data(booth_capacity=1), version=fair.version, by=city_organizer
     )
     assert fair.booth_capacity == 1
+
+
+def test_the_fair_list_filters_combine(db, city_organizer, make_fair):
+    from recruit.refdata.services import get_industry_chain
+
+    ceramics = get_industry_chain("ceramics")
+    wanted = make_fair(
+        day=date(2026, 3, 5),
+        region_code="430281",
+        type=FairType.INDUSTRY_CHAIN,
+        mode=FairMode.HYBRID,
+        industry_chain_id=ceramics.id,
+        status=FairStatus.CLOSED,
+    )
+    make_fair(day=date(2026, 3, 6), region_code="430281", status=FairStatus.CLOSED)
+    make_fair(day=date(2026, 5, 1), region_code="430281", type=FairType.INDUSTRY_CHAIN)
+
+    def found(**filters):
+        query = services.filter_fairs(city_organizer, services.FairFilters(**filters))
+        return db.session.scalars(query).all()
+
+    assert found(start=date(2026, 3, 5), end=date(2026, 3, 5)) == [wanted]
+    assert found(region="430200", type="industry_chain", status="closed") == [wanted]
+    assert found(mode="hybrid") == [wanted]
+    assert found(industry_chain_id=ceramics.id) == [wanted]
+    assert found(region="430211") == []
