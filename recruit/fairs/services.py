@@ -127,6 +127,21 @@ def fairs_between(user, first: date, last: date) -> list[Fair]:
     return list(db.session.scalars(query))
 
 
+def fairs_to_close(user, limit: int = 20) -> list[Fair]:
+    """Return the user's fairs that are over but not yet closed (their numbers do not count)."""
+    query = (
+        scoped_fairs(user)
+        .where(
+            Fair.status.in_([FairStatus.OPEN, FairStatus.HELD]),
+            Fair.ends_at < local_day_bounds(local_today(), local_today())[0],
+        )
+        .options(joinedload(Fair.region))
+        .order_by(Fair.ends_at, Fair.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
 def workspace_fairs(user, days: int = 14, limit: int = 20) -> tuple[list[Fair], list[Fair]]:
     """Return today's fairs and the upcoming ones (next `days` days) in the user's scope."""
     today = local_today()
@@ -572,22 +587,22 @@ def get_participation(fair: Fair, participation_id: int) -> Participation | None
     )
 
 
-def search_approved_employers(q: str, limit: int = 20) -> list[Employer]:
-    """Return approved employers whose name or USCC contains the text."""
+def search_approved_employers(user, q: str, limit: int = 20) -> list[Employer]:
+    """Return approved employers in the user's scope whose name or USCC contains the text.
+
+    Employers registered elsewhere still take part by signing up themselves.
+    """
     q = (q or "").strip()
     if not q:
         return []
-    return list(
-        db.session.scalars(
-            sa.select(Employer)
-            .where(
-                Employer.status == EmployerStatus.APPROVED,
-                sa.or_(Employer.name.contains(q), Employer.uscc == q.upper()),
-            )
-            .order_by(Employer.name)
-            .limit(limit)
-        )
+    query = sa.select(Employer).where(
+        Employer.status == EmployerStatus.APPROVED,
+        sa.or_(Employer.name.contains(q), Employer.uscc == q.upper()),
     )
+    codes = scope_region_codes(user)
+    if codes is not None:
+        query = query.where(Employer.region_code.in_(codes))
+    return list(db.session.scalars(query.order_by(Employer.name).limit(limit)))
 
 
 # --- on the day ---------------------------------------------------------------

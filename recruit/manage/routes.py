@@ -130,7 +130,13 @@ def index():
         ),
         "participations": fairs.pending_participation_count(current_user),
     }
-    return render_template("manage/index.html", todays=todays, upcoming=upcoming, counts=counts)
+    return render_template(
+        "manage/index.html",
+        todays=todays,
+        upcoming=upcoming,
+        to_close=fairs.fairs_to_close(current_user),
+        counts=counts,
+    )
 
 
 def _date_arg(name: str) -> date | None:
@@ -411,7 +417,7 @@ def fair_summary(fair_id: int):
 def participants(fair_id: int):
     fair = _fair_or_404(fair_id)
     q = request.args.get("q", "").strip()
-    found = fairs.search_approved_employers(q) if q else []
+    found = fairs.search_approved_employers(current_user, q) if q else []
     participations = fairs.fair_participations(fair)
     listed = {p.employer_id for p in participations if p.status in fairs.ACTIVE_PARTICIPATION}
     return render_template(
@@ -434,6 +440,7 @@ def participant_add(fair_id: int):
     employer = db.session.get(Employer, int(form.employer_id.data))
     if employer is None:
         abort(404)
+    _in_scope_or_404(employer.region_code)
     try:
         part = fairs.add_participation(fair, employer, by=current_user)
         db.session.commit()

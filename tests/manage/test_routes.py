@@ -330,9 +330,18 @@ def test_the_workspace_counts_pending_reviews_in_scope(
     make_fair(
         title="今天的醴陵招聘会", region_code="430281", day=date.today(), status=FairStatus.OPEN
     )
+    make_fair(
+        title="上周未结束的醴陵招聘会",
+        region_code="430281",
+        day=date.today() - timedelta(days=6),
+        status=FairStatus.HELD,
+    )
+    make_fair(title="上周天元招聘会", day=date.today() - timedelta(days=6), status=FairStatus.HELD)
     login_as(liling_organizer)
     body = _text(client.get("/manage/"))
     assert 'data-testid="pending-employers">1<' in body
+    assert "今天的醴陵招聘会" in body
+    assert "上周未结束的醴陵招聘会" in body and "上周天元招聘会" not in body
 
 
 def test_the_month_calendar_shows_fairs_on_their_local_day(
@@ -457,3 +466,18 @@ def test_an_action_racing_with_another_save_gets_a_clear_message(
     response = client.post(f"/manage/fairs/{setup.fair.id}/close", follow_redirects=True)
     assert "其他人刚刚修改了这场招聘会，您的操作未执行" in _text(response)
     assert setup.fair.status is FairStatus.OPEN
+
+
+def test_a_liling_organizer_finds_and_adds_only_liling_employers(
+    client, login_as, liling_organizer, make_fair, make_employer
+):
+    fair = make_fair(region_code="430281", status=FairStatus.OPEN)
+    local = make_employer(name="醴陵本地瓷业有限公司", region_code="430281")
+    other = make_employer(name="天元外地瓷业有限公司", region_code="430211")
+    login_as(liling_organizer)
+    found = _text(client.get(f"/manage/fairs/{fair.id}/participants?q=瓷业"))
+    assert local.name in found and other.name not in found
+    response = client.post(
+        f"/manage/fairs/{fair.id}/participants/add", data={"employer_id": other.id}
+    )
+    assert response.status_code == 404
