@@ -779,6 +779,7 @@ class FairSummary:
     occupation_rows: list[GroupRow]
     priority_rows: list[tuple[str, int]]
     intents_without_group: int
+    tallies_by_source: dict[str, int] = field(default_factory=dict)
     generated_at: datetime = field(default_factory=utcnow)
 
 
@@ -819,6 +820,16 @@ def fair_summary(fair: Fair) -> FairSummary:
             without += 1
         counter.update(set(groups))
     priority_rows = [(g.label, counter.get(g.value, 0)) for g in PriorityGroup]
+    by_source = dict(
+        db.session.execute(
+            sa.select(SeekerTally.source, sa.func.sum(SeekerTally.count))
+            .where(SeekerTally.fair_id == fair.id)
+            .group_by(SeekerTally.source)
+        ).all()
+    )
+    tallies_by_source = {
+        source.label: int(by_source[source]) for source in TallySource if by_source.get(source)
+    }
     return FairSummary(
         fair=fair,
         metrics=metrics,
@@ -828,6 +839,7 @@ def fair_summary(fair: Fair) -> FairSummary:
         occupation_rows=occupation_rows,
         priority_rows=priority_rows,
         intents_without_group=without,
+        tallies_by_source=tallies_by_source,
     )
 
 

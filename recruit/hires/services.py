@@ -213,10 +213,13 @@ def build_import_template(fair: Fair) -> bytes:
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    # Text cells, so Excel keeps phone and ID numbers as typed (no 1.39E+10, no lost digits).
+    text = book.add_format({"num_format": "@"})
     sheet = book.add_worksheet("就业意向")
     for col, title in enumerate(TEMPLATE_COLUMNS):
         sheet.write(0, col, title, bold)
-        sheet.set_column(col, col, 18 if title in ("身份证号", "重点群体") else 12)
+        width = 20 if title in ("身份证号", "重点群体") else 12
+        sheet.set_column(col, col, width, text if title in ("手机号", "身份证号") else None)
     sheet.write_comment(0, 1, "男 或 女，可不填")
     sheet.write_comment(0, 4, "、".join(e.label for e in Education) + "，可不填")
     sheet.write_comment(0, 5, "可填多个，用顿号分隔：" + "、".join(g.label for g in PriorityGroup))

@@ -332,6 +332,7 @@ def test_the_summary_of_a_closed_fair_matches_the_report_metrics(
     assert dict(summary.priority_rows)["高校毕业生"] == 3
     assert summary.intents_without_group == 1
     assert summary.participations_by_status == {"已到场": 1, "未到场": 1}
+    assert summary.tallies_by_source == {"入口计数": 115, "扫码": 30}
 
 
 def test_fair_positions_listed_are_only_those_of_approved_employers(
