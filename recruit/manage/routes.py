@@ -90,7 +90,10 @@ def stale_record(_error):
     """Another organizer saved the same fair a moment ago: nothing was written, try again."""
     db.session.rollback()
     flash("其他人刚刚修改了这场招聘会，您的操作未执行。请查看最新信息后重试。", "danger")
-    return redirect(request.referrer or url_for("manage.index"))
+    fair_id = (request.view_args or {}).get("fair_id")
+    if fair_id is not None:
+        return redirect(url_for("manage.fair", fair_id=fair_id))
+    return redirect(url_for("manage.index"))
 
 
 def _refuse(error: Exception, endpoint: str = "manage.fair", **values):
@@ -274,7 +277,8 @@ def fair_edit(fair_id: int):
     stale = None
     if form.validate_on_submit():
         try:
-            version = int(form.version.data or 0)
+            raw_version = (form.version.data or "").strip()
+            version = int(raw_version) if raw_version.isdigit() else 0
             fairs.update_fair(fair, _form_data(form), version=version, by=current_user)
             db.session.commit()
         except StaleDataError:
