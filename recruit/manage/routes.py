@@ -464,7 +464,11 @@ def _part_or_404(fair: Fair, pid: int):
 @bp.route("/fairs/<int:fair_id>/participants/<int:pid>")
 def participant(fair_id: int, pid: int):
     fair = _fair_or_404(fair_id)
-    part = _part_or_404(fair, pid)
+    return _render_participant(fair, _part_or_404(fair, pid))
+
+
+def _render_participant(fair: Fair, part, typed: dict[int, str] | None = None, checked=None):
+    """Show a participation; after a refused save, with what the organizer had entered."""
     offered = {fp.position_id: fp.openings for fp in part.fair_positions}
     positions = fairs.offerable_positions(part.employer)
     extra = [fp.position for fp in part.fair_positions if fp.position not in positions]
@@ -474,6 +478,8 @@ def participant(fair_id: int, pid: int):
         part=part,
         positions=positions + extra,
         offered=offered,
+        typed=typed or {},
+        checked=set(offered) if checked is None else checked,
         booth_form=BoothForm(booth=part.booth),
         note_form=NoteForm(),
         no_shows=fairs.no_show_count(part.employer, local_today()),
@@ -505,24 +511,32 @@ def participant_booth(fair_id: int, pid: int):
 def participant_positions(fair_id: int, pid: int):
     fair = _fair_or_404(fair_id)
     part = _part_or_404(fair, pid)
-    back = {"endpoint": "manage.participant", "fair_id": fair.id, "pid": part.id}
     if not NoteForm().validate_on_submit():
         abort(400)
-    offers: dict[int, int] = {}
-    for raw in request.form.getlist("position"):
-        if not raw.isdigit():
-            abort(400)
-        openings = request.form.get(f"openings-{raw}", "").strip()
-        if not openings.isdigit():
-            return _refuse(FairError("招聘人数：请填写正整数。"), **back)
-        offers[int(raw)] = int(openings)
+    typed = {
+        int(key.removeprefix("openings-")): value.strip()
+        for key, value in request.form.items()
+        if key.startswith("openings-") and key.removeprefix("openings-").isdigit()
+    }
+    selected = request.form.getlist("position")
+    if not all(raw.isdigit() for raw in selected):
+        abort(400)
+    checked = {int(raw) for raw in selected}
     try:
+        offers = {}
+        for position_id in checked:
+            openings = typed.get(position_id, "")
+            if not openings.isdigit():
+                raise FairError("招聘人数：请为勾选的岗位填写正整数。")
+            offers[position_id] = int(openings)
         fairs.set_fair_positions(part, offers, by=current_user)
         db.session.commit()
     except FairError as error:
-        return _refuse(error, **back)
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _render_participant(fair, part, typed, checked)
     flash(f"已保存参会岗位：{len(offers)}个。", "success")
-    return redirect(url_for(**back))
+    return redirect(url_for("manage.participant", fair_id=fair.id, pid=part.id))
 
 
 @bp.route("/fairs/<int:fair_id>/participants/<int:pid>/review", methods=["POST"])

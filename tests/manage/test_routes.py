@@ -481,3 +481,32 @@ def test_a_liling_organizer_finds_and_adds_only_liling_employers(
         f"/manage/fairs/{fair.id}/participants/add", data={"employer_id": other.id}
     )
     assert response.status_code == 404
+
+
+def test_a_refused_positions_form_keeps_the_ticks_and_numbers(
+    client, login_as, city_organizer, open_fair, make_position
+):
+    setup = open_fair()
+    second = make_position(employer=setup.position.employer, title="质检员")
+    login_as(city_organizer)
+    url = f"/manage/fairs/{setup.fair.id}/participants/{setup.part.id}"
+    response = client.post(
+        f"{url}/positions",
+        data={
+            "position": [str(setup.position.id), str(second.id)],
+            f"openings-{setup.position.id}": "7",
+            f"openings-{second.id}": "",
+        },
+    )
+    body = _text(response)
+    assert response.status_code == 200
+    assert "招聘人数：请为勾选的岗位填写正整数。" in body
+    assert f'value="{second.id}" id="pos-{second.id}" checked' in body
+    assert f'id="openings-{setup.position.id}" value="7"' in body
+    assert [fp.openings for fp in setup.part.fair_positions] == [3]
+    response = client.post(
+        f"{url}/positions",
+        data={"position": [str(second.id)], f"openings-{second.id}": "2"},
+    )
+    assert response.status_code == 302
+    assert [(fp.position_id, fp.openings) for fp in setup.part.fair_positions] == [(second.id, 2)]
