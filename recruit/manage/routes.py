@@ -569,7 +569,11 @@ def participant_review(fair_id: int, pid: int):
 
 @bp.route("/fairs/<int:fair_id>/day")
 def fair_day(fair_id: int):
-    fair = _fair_or_404(fair_id)
+    return _render_day(_fair_or_404(fair_id))
+
+
+def _render_day(fair: Fair, correction: CorrectionForm | None = None):
+    """Show the on-the-day page; a refused correction comes back with what was typed."""
     return render_template(
         "manage/day.html",
         fair=fair,
@@ -580,10 +584,10 @@ def fair_day(fair_id: int):
         ],
         total=fairs.tally_total(fair),
         tallies=fairs.recent_tallies(fair, limit=10),
-        tally_form=TallyForm(),
-        correction_form=CorrectionForm(),
-        action_form=NoteForm(),
-        metrics=fairs.fair_metrics(fair),
+        tally_form=TallyForm(formdata=None),
+        correction_form=correction or CorrectionForm(formdata=None),
+        correction_open=correction is not None,
+        action_form=NoteForm(formdata=None),
     )
 
 
@@ -614,6 +618,8 @@ def tally(fair_id: int):
     form = CorrectionForm() if correcting else TallyForm()
     if not form.validate_on_submit():
         flash("；".join(e for errors in form.errors.values() for e in errors), "danger")
+        if correcting:
+            return _render_day(fair, form)
         return redirect(url_for("manage.fair_day", fair_id=fair.id))
     count = -form.count.data if correcting else form.count.data
     try:
@@ -626,6 +632,10 @@ def tally(fair_id: int):
         )
         db.session.commit()
     except FairError as error:
+        if correcting:
+            db.session.rollback()
+            flash(str(error), "danger")
+            return _render_day(fair, form)
         return _refuse(error, "manage.fair_day", fair_id=fair.id)
     flash(f"入场人数 {count:+d}，合计 {fairs.tally_total(fair)} 人。", "success")
     return redirect(url_for("manage.fair_day", fair_id=fair.id))

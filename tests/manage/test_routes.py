@@ -208,9 +208,15 @@ def test_on_the_day_check_in_tallies_and_an_intent(db, client, login_as, city_or
     response = client.post(
         f"/manage/fairs/{fair_id}/day/tally",
         data={"kind": "correction", "count": "2", "source": "gate", "reason": ""},
-        follow_redirects=True,
     )
     assert "请填写更正原因" in _text(response)
+    assert 'id="corr-count" name="count" value="2"' in _text(response)  # kept as typed
+    response = client.post(
+        f"/manage/fairs/{fair_id}/day/tally",
+        data={"kind": "correction", "count": "50", "source": "gate", "reason": "多计"},
+    )
+    assert "更正后入场人数不能为负（当前合计10人）" in _text(response)
+    assert 'value="多计"' in _text(response)
     client.post(
         f"/manage/fairs/{fair_id}/day/tally",
         data={"kind": "correction", "count": "2", "source": "gate", "reason": "重复计数"},
