@@ -15,6 +15,7 @@ from recruit.db_types import utcnow
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
 from recruit.fairs.services import FairError, fair_offered_positions, require_on_the_day
+from recruit.formatting import local_datetime
 from recruit.hires.models import HireSource, Outcome, TentativeHire
 from recruit.positions.models import Position
 from recruit.refdata.codes import Education, Gender, PriorityGroup
@@ -179,6 +180,44 @@ def fair_hires(fair: Fair) -> sa.Select:
 def get_fair_hire(fair: Fair, hire_id: int) -> TentativeHire | None:
     """Return the intent if it was registered at this fair."""
     return db.session.scalar(fair_hires(fair).where(TentativeHire.id == hire_id))
+
+
+def export_hires(fair: Fair, *, by) -> bytes:
+    """Return the fair's intents as .xlsx with full contact details; the export is audited."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    bold = book.add_format({"bold": True})
+    sheet = book.add_worksheet("就业意向")
+    header = ("编号", *TEMPLATE_COLUMNS[:6], "岗位", "用人单位", "状态", "登记时间", "来源")
+    for col, title in enumerate(header):
+        sheet.write(0, col, title, bold)
+    count = 0
+    rows = db.session.scalars(fair_hires(fair).order_by(None).order_by(TentativeHire.id))
+    for row, hire in enumerate(rows, start=1):
+        groups = "、".join(PriorityGroup(g).label for g in hire.priority_groups)
+        values = (
+            hire.id,
+            hire.seeker_name,
+            hire.gender.label if hire.gender else "",
+            hire.seeker_phone,
+            hire.seeker_id_number or "",
+            hire.education.label if hire.education else "",
+            groups,
+            hire.position.title,
+            hire.position.employer.name,
+            hire.outcome.label,
+            local_datetime(hire.recorded_at),
+            hire.source.label,
+        )
+        for col, value in enumerate(values):
+            if isinstance(value, int):
+                sheet.write_number(row, col, value)
+            else:
+                sheet.write_string(row, col, value)
+        count = row
+    book.close()
+    record_audit("hire.export", fair, by=by, summary={"fair_id": fair.id, "rows": count})
+    return buffer.getvalue()
 
 
 # --- spreadsheet import -----------------------------------------------------------

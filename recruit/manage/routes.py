@@ -722,6 +722,19 @@ def intent_import(fair_id: int):
     return render_template("manage/import.html", fair=fair, form=form, result=result)
 
 
+@bp.route("/fairs/<int:fair_id>/intents.xlsx")
+def intents_export(fair_id: int):
+    fair = _fair_or_404(fair_id)
+    data = hires.export_hires(fair, by=current_user)
+    db.session.commit()
+    return send_file(
+        io.BytesIO(data),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"就业意向-{fair.id}.xlsx",
+    )
+
+
 @bp.route("/fairs/<int:fair_id>/import/template.xlsx")
 def import_template(fair_id: int):
     fair = _fair_or_404(fair_id)

@@ -181,3 +181,19 @@ def test_the_template_lists_the_fairs_positions_and_imports_back(db, open_fair):
         book.close()
     buffer.seek(0)
     assert services.import_hires(setup.fair, buffer, by=None).imported == 1
+
+
+def test_the_export_holds_full_contact_details_and_is_audited(db, open_fair, make_user):
+    setup = open_fair()
+    services.register_intent(setup.fair, _seeker(setup.position.id), by=None)
+    organizer = make_user("organizer")
+    data = services.export_hires(setup.fair, by=organizer)
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    try:
+        rows = list(book["就业意向"].iter_rows(values_only=True))
+    finally:
+        book.close()
+    assert rows[0][:4] == ("编号", "姓名", "性别", "手机号")
+    assert rows[1][1:4] == ("张三", "男", "13907310001")
+    entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "hire.export")).one()
+    assert entry.user_id == organizer.id and entry.summary == {"fair_id": setup.fair.id, "rows": 1}

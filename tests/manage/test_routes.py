@@ -444,6 +444,13 @@ def test_the_full_phone_is_shown_on_the_intent_page_and_the_view_audited(
     assert "13907318888" in detail and "11010519491231002X" in detail
     entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "hire.view_pii")).one()
     assert entry.user_id == city_organizer.id and "13907318888" not in str(entry.summary)
+    export = client.get(f"/manage/fairs/{setup.fair.id}/intents.xlsx")
+    assert export.mimetype.endswith("spreadsheetml.sheet")
+    book = openpyxl.load_workbook(io.BytesIO(export.data), read_only=True)
+    try:
+        assert "13907318888" in [row[3] for row in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
 
 
 def test_day_pages_explain_what_to_do_before_registration_opens(
