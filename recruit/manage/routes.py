@@ -402,7 +402,7 @@ def fair_poster(fair_id: int):
     return render_template(
         "manage/poster.html",
         fair=fair,
-        qr_svg=qr.svg_inline(scale=8, border=2),
+        qr_svg=qr.svg_inline(border=4, omitsize=True),
         public_url=_public_fair_url(fair),
         offered=fairs.fair_offered_positions(fair),
     )
