@@ -4,6 +4,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask import current_app
@@ -29,7 +30,9 @@ from recruit.hires.models import Outcome, TentativeHire
 from recruit.positions.models import Position, PositionStatus
 from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, PriorityGroup
 from recruit.refdata.services import region_codes_within
-from recruit.reports.services import Metrics
+
+if TYPE_CHECKING:
+    from recruit.reports.services import Metrics
 
 logger = logging.getLogger(__name__)
 
@@ -726,8 +729,11 @@ def counted_participations(fair: Fair) -> sa.ColumnElement[bool]:
     return sa.and_(at_fair, arrived)
 
 
-def fair_metrics(fair: Fair) -> Metrics:
+def fair_metrics(fair: Fair) -> "Metrics":
     """Return the §2.5 metrics of one fair (live before closing, exact once closed)."""
+    # Imported here: the reports domain may come to use fair queries from this module.
+    from recruit.reports.services import Metrics
+
     counted = counted_participations(fair)
     hires = TentativeHire.fair_id == fair.id
     reached_hired = sa.or_(
@@ -774,7 +780,7 @@ class GroupRow:
 @dataclass
 class FairSummary:
     fair: Fair
-    metrics: Metrics
+    metrics: "Metrics"
     participations_by_status: dict[str, int]
     occupation_rows: list[GroupRow]
     priority_rows: list[tuple[str, int]]
