@@ -76,3 +76,15 @@ def test_the_queue_holds_only_records_in_the_reviewers_scope(
     assert _db.session.scalars(pending_employers(liling_organizer)).all() == [liling]
     assert set(_db.session.scalars(pending_employers(city_organizer))) >= {liling, tianyuan}
     assert _db.session.scalars(pending_positions(liling_organizer)).all() == [liling_position]
+
+
+def test_a_position_of_an_employer_not_yet_approved_cannot_be_published(
+    make_employer, make_position, city_organizer
+):
+    employer = make_employer(status=EmployerStatus.PENDING)
+    position = make_position(status=PositionStatus.PENDING, employer=employer)
+    with pytest.raises(ReviewError, match="所属企业尚未通过审核"):
+        review_position(position, True, by=city_organizer)
+    review_employer(employer, True, by=city_organizer)
+    review_position(position, True, by=city_organizer)
+    assert position.status is PositionStatus.OPEN
