@@ -96,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.channels import bp as channels_bp
     from recruit.employers.portal import bp as employer_bp
     from recruit.employers.routes import bp as employers_bp
+    from recruit.manage import bp as manage_bp
     from recruit.public import bp as public_bp
     from recruit.public.fairs import bp as fairs_bp
     from recruit.public.positions import bp as positions_bp
@@ -113,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(channels_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(manage_bp)
     init_sync(app)
     register_api(app)
 
