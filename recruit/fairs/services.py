@@ -401,25 +401,6 @@ def add_participation(
     return part
 
 
-def request_participation(
-    fair: Fair, employer: Employer, offers: dict[int, int], *, by
-) -> Participation:
-    """Register an employer for a fair on its own behalf (报名), waiting for an organizer.
-
-    Refused when registration is not open, past the deadline, or the credit rule blocks the
-    employer. `offers` maps the employer's open position ids to the openings offered.
-    """
-    if fair.status is not FairStatus.OPEN:
-        raise FairError(f"招聘会当前状态为“{fair.status.label}”，不在报名期。")
-    if fair.registration_deadline is not None and utcnow() > fair.registration_deadline:
-        raise FairError("报名已截止。")
-    if not offers:
-        raise FairError("参会岗位：请至少选择一个岗位。")
-    part = add_participation(fair, employer, by=by, status=ParticipationStatus.REQUESTED)
-    set_fair_positions(part, offers, by=by)
-    return part
-
-
 def review_participation(part: Participation, approve: bool, *, by, note: str = "") -> None:
     """Approve or reject an employer's request to take part."""
     _require_editable(part.fair)

@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 from recruit.demo.services import DEMO_PASSWORD
 from recruit.employers.models import Employer
 from recruit.extensions import db
-from recruit.fairs.models import Fair
-from recruit.fairs.services import offerable_positions, request_participation
+from recruit.fairs.models import Fair, FairPosition, Participation, ParticipationStatus
+from recruit.fairs.services import offerable_positions
 from recruit.formatting import local_today
 
 EMPLOYER = "株洲天元轨道装备配件有限公司"
@@ -18,12 +18,18 @@ TITLE = "天元区轨道交通产业链专场招聘会"
 
 
 def _employer_requests_a_place(app) -> None:
-    """What the employer does on its own screens (another issue): sign up with one position."""
+    """A sign-up the employer made on its own screens before the day (tested there).
+
+    The journey's fair is today's and has started, when sign-up is closed; the request is
+    therefore written as it would stand, rather than through the sign-up service.
+    """
     with app.app_context():
         fair = db.session.scalar(sa.select(Fair).where(Fair.title == TITLE))
         employer = db.session.scalar(sa.select(Employer).where(Employer.name == REQUESTER))
         position = offerable_positions(employer)[0]
-        request_participation(fair, employer, {position.id: 6}, by=None)
+        part = Participation(fair=fair, employer=employer, status=ParticipationStatus.REQUESTED)
+        part.fair_positions.append(FairPosition(position=position, openings=6))
+        db.session.add(part)
         db.session.commit()
         db.session.remove()
 

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
+from recruit.employers.fair_signup import sign_up_for_fair
 from recruit.fairs import services
 from recruit.fairs.credit import signup_blocked_until
 from recruit.fairs.models import (
@@ -350,39 +351,14 @@ def test_fair_positions_listed_are_only_those_of_approved_employers(
     ]
 
 
-def test_an_employer_requests_a_place_with_positions_while_registration_is_open(
-    make_fair, make_position
-):
-    position = make_position()
-    planned = make_fair()
-    with pytest.raises(FairError, match="不在报名期"):
-        services.request_participation(planned, position.employer, {position.id: 2}, by=None)
-    fair = make_fair(status=FairStatus.OPEN)
-    with pytest.raises(FairError, match="至少选择一个岗位"):
-        services.request_participation(fair, position.employer, {}, by=None)
-    part = services.request_participation(fair, position.employer, {position.id: 2}, by=None)
-    assert part.status is ParticipationStatus.REQUESTED
-    assert [(fp.position_id, fp.openings) for fp in part.fair_positions] == [(position.id, 2)]
-
-
-def test_requests_after_the_deadline_are_refused(make_fair, make_position):
-    position = make_position()
-    fair = make_fair(
-        status=FairStatus.OPEN,
-        registration_deadline=datetime(2020, 1, 1, 17, tzinfo=LOCAL_TZ),
-    )
-    with pytest.raises(FairError, match="报名已截止"):
-        services.request_participation(fair, position.employer, {position.id: 1}, by=None)
-
-
 def test_pending_requests_are_listed_for_organizers_in_scope(
     db, make_fair, make_position, liling_organizer, city_organizer
 ):
     position = make_position()
     liling_fair = make_fair(status=FairStatus.OPEN, region_code="430281")
     city_fair = make_fair(status=FairStatus.OPEN, region_code="430211")
-    mine = services.request_participation(liling_fair, position.employer, {position.id: 1}, by=None)
-    services.request_participation(city_fair, position.employer, {position.id: 1}, by=None)
+    mine = sign_up_for_fair(position.employer, liling_fair, {position.id: 1})
+    sign_up_for_fair(position.employer, city_fair, {position.id: 1})
     assert db.session.scalars(services.pending_participations(liling_organizer)).all() == [mine]
     assert services.pending_participation_count(liling_organizer) == 1
     assert services.pending_participation_count(city_organizer) == 2

@@ -393,11 +393,11 @@ def test_review_through_the_queue_respects_scope(
 def test_a_request_is_approved_from_the_participant_page(
     client, login_as, city_organizer, make_fair, make_position
 ):
-    from recruit.fairs.services import request_participation
+    from recruit.employers.fair_signup import sign_up_for_fair
 
     position = make_position()
     fair = make_fair(status=FairStatus.OPEN)
-    part = request_participation(fair, position.employer, {position.id: 2}, by=None)
+    part = sign_up_for_fair(position.employer, fair, {position.id: 2})
     login_as(city_organizer)
     assert position.employer.name in _text(client.get("/manage/review"))
     url = f"/manage/fairs/{fair.id}/participants/{part.id}/review"
