@@ -20,15 +20,10 @@ from recruit.api.schemas import (
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db
 from recruit.fairs.models import Fair
+from recruit.fairs.services import FairFilters
 from recruit.positions.models import Position
 from recruit.positions.search import SearchFilters, is_public, search_positions_query
-from recruit.public.queries import (
-    FairFilters,
-    fair_participants,
-    is_public_fair,
-    public_fairs_query,
-)
-from recruit.refdata.codes import FairMode, FairType
+from recruit.public.queries import fair_participants, is_public_fair, public_fairs_query
 from recruit.refdata.services import get_industry_chain
 
 blp = Blueprint("api_public", __name__, url_prefix="/api/v1", description="公开查询（无需令牌）")
@@ -63,11 +58,12 @@ class Fairs(MethodView):
     @blp.response(200, FairPage)
     def get(self, args):
         """List upcoming (soonest first) or past (newest first) fairs."""
+        chain = get_industry_chain(args["industry_chain"]) if args.get("industry_chain") else None
         filters = FairFilters(
             region=args.get("region"),
-            type=FairType(args["type"]) if args.get("type") else None,
-            mode=FairMode(args["mode"]) if args.get("mode") else None,
-            industry_chain=args.get("industry_chain"),
+            type=args.get("type"),
+            mode=args.get("mode"),
+            industry_chain_id=(chain.id if chain else -1) if args.get("industry_chain") else None,
             start=args.get("start"),
             end=args.get("end"),
         )

@@ -99,6 +99,12 @@ class FairFilters:
 def filter_fairs(user, filters: FairFilters) -> sa.Select:
     """Select the user's fairs matching the filters, soonest last (newest first)."""
     query = scoped_fairs(user).options(joinedload(Fair.region), joinedload(Fair.industry_chain))
+    query = apply_fair_filters(query, filters)
+    return query.order_by(Fair.starts_at.desc(), Fair.id.desc())
+
+
+def apply_fair_filters(query: sa.Select, filters: FairFilters) -> sa.Select:
+    """Narrow a select of fairs by the filters (period in local dates, region with its subtree)."""
     if filters.start:
         query = query.where(Fair.starts_at >= local_day_bounds(filters.start, filters.start)[0])
     if filters.end:
@@ -115,7 +121,7 @@ def filter_fairs(user, filters: FairFilters) -> sa.Select:
         query = query.where(Fair.status == filters.status)
     if filters.q:
         query = query.where(Fair.title.contains(filters.q.strip()))
-    return query.order_by(Fair.starts_at.desc(), Fair.id.desc())
+    return query
 
 
 def fairs_between(user, first: date, last: date) -> list[Fair]:
