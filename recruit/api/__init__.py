@@ -35,7 +35,13 @@ api = RecruitApi(
 
 def register_api(app: Flask) -> None:
     """Mount the API blueprints and exempt them from CSRF: they take bearer tokens only."""
-    from recruit.api import auth_routes, employer_routes, public_routes, report_routes
+    from recruit.api import (
+        auth_routes,
+        employer_routes,
+        organizer_routes,
+        public_routes,
+        report_routes,
+    )
     from recruit.extensions import csrf
 
     api.init_app(app)
@@ -45,6 +51,6 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "rk_…"}
     )
-    for module in (auth_routes, public_routes, employer_routes, report_routes):
+    for module in (auth_routes, public_routes, employer_routes, organizer_routes, report_routes):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

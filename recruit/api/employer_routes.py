@@ -10,6 +10,7 @@ from recruit.api.schemas import (
     EDUCATIONS,
     FairSchema,
     LabelledSchema,
+    OfferSchema,
     PageArgsSchema,
     PositionSchema,
     page_body,
@@ -128,11 +129,6 @@ class CloseSchema(Schema):
 
 class PositionListArgs(PageArgsSchema):
     status = fields.String(validate=validate.OneOf([s.value for s in PositionStatus]))
-
-
-class OfferSchema(Schema):
-    position_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=9999))
 
 
 class SignupSchema(Schema):

@@ -137,6 +137,11 @@ class EmployerProfileSchema(EmployerBriefSchema):
     positions = fields.List(fields.Nested(PositionSchema), attribute="positions_public")
 
 
+class OfferSchema(Schema):
+    position_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=9999))
+
+
 FAIR_TYPES = [t.value for t in codes.FairType]
 FAIR_MODES = [m.value for m in codes.FairMode]
 EDUCATIONS = [e.value for e in codes.Education]

@@ -326,17 +326,70 @@ def import_hires(fair: Fair, stream: IO[bytes], *, by) -> ImportResult:
         return result
     if not records:
         raise HireError("文件：没有可导入的数据行。")
+    result.imported = _insert_intents(fair, records, by=by, action="hire.import")
+    return result
+
+
+def _insert_intents(fair: Fair, records: list[dict], *, by, action: str) -> int:
+    """Write checked intent rows in one bulk insert, with one audit entry; return the count."""
     now = utcnow()
     user_id = getattr(by, "id", None)
     for record in records:
         record.update(recorded_at=now, updated_at=now, recorded_by_id=user_id)
     db.session.execute(sa.insert(TentativeHire), records)
-    result.imported = len(records)
-    record_audit(
-        "hire.import", fair, by=by, summary={"fair_id": fair.id, "imported": result.imported}
-    )
-    logger.info("Imported %d tentative hires into fair %s", result.imported, fair.id)
-    return result
+    record_audit(action, fair, by=by, summary={"fair_id": fair.id, "imported": len(records)})
+    logger.info("Recorded %d tentative hires into fair %s", len(records), fair.id)
+    return len(records)
+
+
+class BulkHireError(HireError):
+    """Some items of a bulk registration were refused; `errors` maps item index → message."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__("有数据不符合要求，未登记任何一条。")
+        self.errors = errors
+
+
+def register_intents(fair: Fair, seekers: list[SeekerData], *, by) -> int:
+    """Record many intents at once (API), all or none, with the checks of one at a time."""
+    if fair.status not in IMPORTABLE:
+        raise HireError(f"招聘会当前状态为“{fair.status.label}”，不能登记就业意向。")
+    offered = offered_position_ids(fair)
+    existing = {
+        _intent_key(name, phone, pid)
+        for name, phone, pid in db.session.execute(
+            sa.select(
+                TentativeHire.seeker_name, TentativeHire.seeker_phone, TentativeHire.position_id
+            ).where(TentativeHire.fair_id == fair.id)
+        )
+    }
+    errors: dict[int, str] = {}
+    seen: set[tuple] = set()
+    for number, data in enumerate(seekers):
+        key = _intent_key(data.seeker_name, data.seeker_phone, data.position_id)
+        if data.position_id not in offered:
+            errors[number] = "岗位：该岗位不在本场招聘会的参会岗位中。"
+        elif key in existing or key in seen:
+            errors[number] = "重复登记：该求职者已登记过本场该岗位的就业意向。"
+        seen.add(key)
+    if errors:
+        raise BulkHireError(errors)
+    records = [
+        {
+            "fair_id": fair.id,
+            "position_id": data.position_id,
+            "seeker_name": data.seeker_name,
+            "seeker_phone": data.seeker_phone,
+            "seeker_id_number": data.seeker_id_number,
+            "gender": data.gender,
+            "education": data.education,
+            "priority_groups": data.priority_groups,
+            "outcome": Outcome.INTENT,
+            "source": HireSource.API,
+        }
+        for data in seekers
+    ]
+    return _insert_intents(fair, records, by=by, action="hire.bulk")
 
 
 def _check_rows(fair: Fair, rows, index: dict[str, int]) -> tuple[ImportResult, list[dict]]:
