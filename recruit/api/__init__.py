@@ -36,6 +36,7 @@ api = RecruitApi(
 def register_api(app: Flask) -> None:
     """Mount the API blueprints and exempt them from CSRF: they take bearer tokens only."""
     from recruit.api import (
+        admin_routes,
         auth_routes,
         employer_routes,
         organizer_routes,
@@ -51,6 +52,14 @@ def register_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "rk_…"}
     )
-    for module in (auth_routes, public_routes, employer_routes, organizer_routes, report_routes):
+    modules = (
+        auth_routes,
+        public_routes,
+        employer_routes,
+        organizer_routes,
+        report_routes,
+        admin_routes,
+    )
+    for module in modules:
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
