@@ -14,6 +14,16 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+#: Development-only keys, published with the code: real installations set their own.
+_DEV_PII_KEY = "v9oLW33F3PRx-pWc9b19No-EZrpBbtT10oN7-kdpUgA="
+_DEV_PII_HASH_KEY = "dev-only-pii-hash-key"
+
+
+def _pii_keys() -> list[str]:
+    raw = os.environ.get("RECRUIT_PII_KEYS", "")
+    return [key.strip() for key in raw.split(",") if key.strip()]
+
+
 class Config:
     """Development defaults: SQLite in the instance folder, a throwaway secret key."""
 
@@ -86,6 +96,14 @@ class Config:
     TRUSTED_HOSTS = [h for h in os.environ.get("TRUSTED_HOSTS", "").split(",") if h] or None
     #: SQLite backups kept in instance/backups by `flask db backup`.
     BACKUP_KEEP = int(os.environ.get("BACKUP_KEEP", "14"))
+    #: Fernet keys for seekers' phone and ID numbers (RECRUIT_PII_KEYS, comma-separated, the
+    #: first encrypts, all decrypt) and the HMAC key of their duplicate-detection hashes.
+    PII_KEYS = _pii_keys() or [_DEV_PII_KEY]
+    PII_HASH_KEY = os.environ.get("RECRUIT_PII_HASH_KEY", _DEV_PII_HASH_KEY)
+    #: Seekers' phone and ID numbers are removed this many months after the fair (counts stay).
+    PII_RETENTION_MONTHS = int(os.environ.get("PII_RETENTION_MONTHS", "24"))
+    #: Exports with personal information need a sign-in at most this many minutes old.
+    RECENT_LOGIN_MINUTES = int(os.environ.get("RECENT_LOGIN_MINUTES", "15"))
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
 
@@ -114,10 +132,13 @@ class ProductionConfig(Config):
     EMBED_SCHEDULER = False
 
     def __init__(self) -> None:
-        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        required = ("SECRET_KEY", "DATABASE_URL", "RECRUIT_PII_KEYS", "RECRUIT_PII_HASH_KEY")
+        missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError("生产环境必须设置这些环境变量：" + "、".join(missing))
         self.SECRET_KEY = os.environ["SECRET_KEY"]
+        self.PII_KEYS = _pii_keys()
+        self.PII_HASH_KEY = os.environ["RECRUIT_PII_HASH_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
 
 

@@ -43,7 +43,11 @@ def last_slot(schedule: str, now: datetime) -> datetime:
 
 def schedule_jobs(scheduler, app: Flask) -> None:
     """Add (or replace) the weekly sync of every enabled channel and the housekeeping jobs."""
-    from jobs.housekeeping import expire_positions_job, remind_outcomes_job
+    from jobs.housekeeping import (
+        expire_positions_job,
+        purge_personal_data_job,
+        remind_outcomes_job,
+    )
     from jobs.sync import weekly_sync
     from recruit.channels.services import list_channels
 
@@ -75,6 +79,14 @@ def schedule_jobs(scheduler, app: Flask) -> None:
         CronTrigger(hour=0, minute=10, timezone=SHANGHAI),
         args=[app],
         id="expire-positions",
+        replace_existing=True,
+        **JOB_DEFAULTS,
+    )
+    scheduler.add_job(
+        purge_personal_data_job,
+        CronTrigger(hour=0, minute=40, timezone=SHANGHAI),
+        args=[app],
+        id="purge-personal-data",
         replace_existing=True,
         **JOB_DEFAULTS,
     )

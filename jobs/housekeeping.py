@@ -1,4 +1,4 @@
-"""Daily expiry of positions and the weekly reminder of intents without an outcome."""
+"""Daily expiry of positions and of seekers' personal data; the weekly outcome reminder."""
 
 import logging
 
@@ -34,6 +34,21 @@ def remind_outcomes_job(app: Flask) -> int:
         try:
             now = utcnow()
             count = remind_intents_awaiting_outcome(iso_week(now), now)
+            db.session.commit()
+            return count
+        finally:
+            db.session.remove()
+
+
+def purge_personal_data_job(app: Flask) -> int:
+    """Remove seekers' personal data past the retention period (daily)."""
+    from recruit.extensions import db
+    from recruit.formatting import local_today
+    from recruit.hires.privacy import purge_personal_data
+
+    with app.app_context():
+        try:
+            count = purge_personal_data(local_today(), app.config["PII_RETENTION_MONTHS"])
             db.session.commit()
             return count
         finally:

@@ -46,7 +46,7 @@ def render_item(type_, obj, autogen_context):
 
     if type_ == "type":
         if isinstance(obj, TypeDecorator):
-            return repr(obj.impl).replace("DateTime(", "sa.DateTime(", 1)
+            return f"sa.{obj.impl!r}"
         if isinstance(obj, sa.Enum) and not obj.native_enum:
             return f"sa.String(length={obj.length})"
     return False

@@ -165,6 +165,7 @@ def register_commands(app: Flask) -> None:
     from recruit.auth.commands import users_cli
     from recruit.channels.commands import channels_cli
     from recruit.demo.commands import demo_cli
+    from recruit.hires.commands import keys_cli, pii_cli
     from recruit.refdata.commands import refdata_cli
     from recruit.reports.commands import report_cli
     from recruit.sync.commands import sandbox_command, sync_cli
@@ -178,3 +179,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(sync_cli)
     app.cli.add_command(sandbox_command)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(keys_cli)
+    app.cli.add_command(pii_cli)

@@ -11,14 +11,18 @@ from recruit.auth.models import Role
 def test_production_refuses_to_start_without_secret_key_and_database(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    with pytest.raises(RuntimeError, match="SECRET_KEY、DATABASE_URL"):
+    monkeypatch.delenv("RECRUIT_PII_KEYS", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY、DATABASE_URL、RECRUIT_PII_KEYS"):
         create_app("production")
 
 
 def test_production_takes_secret_and_database_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
+    monkeypatch.setenv("RECRUIT_PII_KEYS", "key-one,key-two")
+    monkeypatch.setenv("RECRUIT_PII_HASH_KEY", "hash-key")
     config = ProductionConfig()
+    assert config.PII_KEYS == ["key-one", "key-two"] and config.PII_HASH_KEY == "hash-key"
     assert config.SECRET_KEY == "a-real-secret"
     assert config.SQLALCHEMY_DATABASE_URI.endswith("prod.db")
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE

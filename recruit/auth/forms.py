@@ -42,3 +42,8 @@ class PasswordChangeForm(FlaskForm):
         ],
     )
     submit = SubmitField("修改密码")
+
+
+class ReauthForm(FlaskForm):
+    password = PasswordField("密码", validators=[InputRequired("请填写密码。")])
+    submit = SubmitField("确认")

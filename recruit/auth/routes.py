@@ -7,7 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from recruit.audit.services import record_audit
 from recruit.auth import bp
-from recruit.auth.forms import LoginForm, PasswordChangeForm, TokenForm
+from recruit.auth.access import note_password_entered
+from recruit.auth.forms import LoginForm, PasswordChangeForm, ReauthForm, TokenForm
 from recruit.auth.models import User
 from recruit.auth.services import UserError, authenticate, change_password
 from recruit.auth.throttle import Throttled
@@ -52,6 +53,7 @@ def login():
             flash("用户名或密码错误，或账号已停用。", "danger")
         else:
             login_user(user, remember=form.remember.data)
+            note_password_entered()
             record_audit("user.login", user, by=user)
             db.session.commit()
             flash(f"欢迎，{user.display_name or user.username}。", "success")
@@ -115,3 +117,24 @@ def password():
             flash("密码已修改。其他设备上的登录已失效。", "success")
             return redirect(url_for("public.home"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.route("/reauth", methods=["GET", "POST"])
+@login_required
+def reauth():
+    form = ReauthForm()
+    if form.validate_on_submit():
+        try:
+            user = authenticate(current_user.username, form.password.data)
+        except Throttled as refusal:
+            flash(refusal.message(), "danger")
+            return render_template("auth/reauth.html", form=form), 429
+        if user is None:
+            db.session.commit()  # keep the failure for throttling
+            form.password.errors = [*form.password.errors, "密码不正确。"]
+        else:
+            note_password_entered()
+            record_audit("user.reauth", user, by=user)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/reauth.html", form=form)

@@ -33,6 +33,7 @@ from recruit.fairs.models import (
 )
 from recruit.formatting import LOCAL_TZ, local_today
 from recruit.hires.models import HireSource, Outcome, TentativeHire
+from recruit.hires.services import with_pii_hashes
 from recruit.positions.models import Position, PositionStatus
 from recruit.refdata.codes import (
     Education,
@@ -607,20 +608,24 @@ def _hire_rows(fair_id, fair, offered, n, rng: random.Random) -> list[dict]:
         if rng.random() < 0.2:
             groups.append(rng.choice(list(PriorityGroup)).value)
         rows.append(
-            {
-                "fair_id": fair_id,
-                "position_id": position_id,
-                "seeker_name": rng.choice(data.SEEKER_SURNAMES) + rng.choice(GIVEN),
-                "gender": rng.choice(list(Gender)),
-                "seeker_phone": f"1{rng.choice('356789')}{rng.randrange(10**9):09d}",
-                "education": Education.BACHELOR if graduates else rng.choice(list(Education)[:5]),
-                "priority_groups": sorted(set(groups)),
-                "outcome": outcome,
-                "hired_on": hired_on,
-                "started_on": started_on,
-                "outcome_on": outcome_on,
-                "source": rng.choice([HireSource.FORM, HireSource.FORM, HireSource.IMPORT]),
-                "recorded_at": fair["starts_at"] + timedelta(hours=3),
-            }
+            with_pii_hashes(
+                {
+                    "fair_id": fair_id,
+                    "position_id": position_id,
+                    "seeker_name": rng.choice(data.SEEKER_SURNAMES) + rng.choice(GIVEN),
+                    "gender": rng.choice(list(Gender)),
+                    "seeker_phone": f"1{rng.choice('356789')}{rng.randrange(10**9):09d}",
+                    "education": Education.BACHELOR
+                    if graduates
+                    else rng.choice(list(Education)[:5]),
+                    "priority_groups": sorted(set(groups)),
+                    "outcome": outcome,
+                    "hired_on": hired_on,
+                    "started_on": started_on,
+                    "outcome_on": outcome_on,
+                    "source": rng.choice([HireSource.FORM, HireSource.FORM, HireSource.IMPORT]),
+                    "recorded_at": fair["starts_at"] + timedelta(hours=3),
+                }
+            )
         )
     return rows

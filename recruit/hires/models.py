@@ -8,6 +8,7 @@ import sqlalchemy.orm as so
 
 from recruit.db_types import LabelledEnum, UTCDateTime, str_enum, utcnow
 from recruit.extensions import db
+from recruit.pii import EncryptedText, pii_hash
 from recruit.refdata.codes import Education, Gender
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ class TentativeHire(db.Model):
         sa.Index("ix_tentative_hires_fair_position", "fair_id", "position_id"),
         # Covers the report's per-fair count of intents reaching 录用 / 到岗 (issue 6).
         sa.Index("ix_tentative_hires_fair_outcome", "fair_id", "outcome", "hired_on", "started_on"),
+        # Duplicate detection: same seeker (name + phone hash) at the same fair.
+        sa.Index("ix_tentative_hires_fair_phone_hash", "fair_id", "seeker_phone_hash"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -48,9 +51,15 @@ class TentativeHire(db.Model):
     position_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("positions.id"), index=True)
     seeker_name: so.Mapped[str] = so.mapped_column(sa.String(40))
     gender: so.Mapped[Gender | None] = so.mapped_column(str_enum(Gender, length=8))
-    #: Personal information: never logged, masked on screen for roles that don't need it.
-    seeker_phone: so.Mapped[str] = so.mapped_column(sa.String(20))
-    seeker_id_number: so.Mapped[str | None] = so.mapped_column(sa.String(18))
+    #: Personal information, encrypted at rest (recruit.pii); never logged, masked on screen for
+    #: roles that don't need it; NULL once the retention period has removed it.
+    seeker_phone: so.Mapped[str | None] = so.mapped_column(EncryptedText())
+    seeker_id_number: so.Mapped[str | None] = so.mapped_column(EncryptedText())
+    #: Keyed hashes of the normalised phone and ID number, for finding duplicates.
+    seeker_phone_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    seeker_id_hash: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    #: When the retention job removed this seeker's personal information.
+    pii_removed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     education: so.Mapped[Education | None] = so.mapped_column(str_enum(Education))
     #: PriorityGroup values (高校毕业生, 退役军人 …) the seeker belongs to.
     priority_groups: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
@@ -70,6 +79,15 @@ class TentativeHire(db.Model):
     fair: so.Mapped["Fair"] = so.relationship()
     position: so.Mapped["Position"] = so.relationship()
     recorded_by: so.Mapped["User | None"] = so.relationship()
+
+    @so.validates("seeker_phone", "seeker_id_number")
+    def _hash_beside(self, key: str, value: str | None) -> str | None:
+        # The keyed hash follows the value, so duplicate checks never need to decrypt.
+        if key == "seeker_phone":
+            self.seeker_phone_hash = pii_hash(value)
+        else:
+            self.seeker_id_hash = pii_hash(value)
+        return value
 
     def __repr__(self) -> str:
         return f"<TentativeHire {self.id} fair={self.fair_id} pos={self.position_id}>"

@@ -17,6 +17,7 @@ from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, 
 from recruit.fairs.services import FairError, fair_offered_positions, require_on_the_day
 from recruit.formatting import local_datetime
 from recruit.hires.models import HireSource, Outcome, TentativeHire
+from recruit.pii import pii_hash
 from recruit.positions.models import Position
 from recruit.refdata.codes import Education, Gender, PriorityGroup
 from recruit.validators import is_valid_id_number, normalize_id_number, normalize_mobile
@@ -48,8 +49,30 @@ def offered_position_ids(fair: Fair) -> set[int]:
     )
 
 
-def _intent_key(name: str, phone: str, position_id: int) -> tuple[str, str, int]:
-    return (name.strip(), phone, position_id)
+def _intent_key(name: str, phone: str, position_id: int) -> tuple[str, str | None, int]:
+    """Identify an intent by seeker and position; the phone only by its keyed hash."""
+    return (name.strip(), pii_hash(phone), position_id)
+
+
+def _existing_intent_keys(fair: Fair) -> set[tuple[str, str | None, int]]:
+    """Return the keys of the fair's intents, read from the hashes (nothing is decrypted)."""
+    return {
+        tuple(row)
+        for row in db.session.execute(
+            sa.select(
+                TentativeHire.seeker_name,
+                TentativeHire.seeker_phone_hash,
+                TentativeHire.position_id,
+            ).where(TentativeHire.fair_id == fair.id)
+        )
+    }
+
+
+def with_pii_hashes(record: dict) -> dict:
+    """Add the keyed hashes to a row written by a bulk insert (the ORM adds them otherwise)."""
+    record["seeker_phone_hash"] = pii_hash(record.get("seeker_phone"))
+    record["seeker_id_hash"] = pii_hash(record.get("seeker_id_number"))
+    return record
 
 
 def find_duplicate(fair: Fair, name: str, phone: str, position_id: int) -> TentativeHire | None:
@@ -59,7 +82,7 @@ def find_duplicate(fair: Fair, name: str, phone: str, position_id: int) -> Tenta
             TentativeHire.fair_id == fair.id,
             TentativeHire.position_id == position_id,
             TentativeHire.seeker_name == name.strip(),
-            TentativeHire.seeker_phone == phone,
+            TentativeHire.seeker_phone_hash == pii_hash(phone),
         )
     )
 
@@ -336,6 +359,7 @@ def _insert_intents(fair: Fair, records: list[dict], *, by, action: str) -> int:
     user_id = getattr(by, "id", None)
     for record in records:
         record.update(recorded_at=now, updated_at=now, recorded_by_id=user_id)
+        with_pii_hashes(record)
     db.session.execute(sa.insert(TentativeHire), records)
     record_audit(action, fair, by=by, summary={"fair_id": fair.id, "imported": len(records)})
     logger.info("Recorded %d tentative hires into fair %s", len(records), fair.id)
@@ -355,14 +379,7 @@ def register_intents(fair: Fair, seekers: list[SeekerData], *, by) -> int:
     if fair.status not in IMPORTABLE:
         raise HireError(f"招聘会当前状态为“{fair.status.label}”，不能登记就业意向。")
     offered = offered_position_ids(fair)
-    existing = {
-        _intent_key(name, phone, pid)
-        for name, phone, pid in db.session.execute(
-            sa.select(
-                TentativeHire.seeker_name, TentativeHire.seeker_phone, TentativeHire.position_id
-            ).where(TentativeHire.fair_id == fair.id)
-        )
-    }
+    existing = _existing_intent_keys(fair)
     errors: dict[int, str] = {}
     seen: set[tuple] = set()
     for number, data in enumerate(seekers):
@@ -396,14 +413,7 @@ def _check_rows(fair: Fair, rows, index: dict[str, int]) -> tuple[ImportResult, 
     result = ImportResult()
     errors = result.errors
     offered = offered_position_ids(fair)
-    existing = {
-        (name, phone, pid)
-        for name, phone, pid in db.session.execute(
-            sa.select(
-                TentativeHire.seeker_name, TentativeHire.seeker_phone, TentativeHire.position_id
-            ).where(TentativeHire.fair_id == fair.id)
-        )
-    }
+    existing = _existing_intent_keys(fair)
     genders = {g.label: g.value for g in Gender}
     educations = {e.label: e.value for e in Education}
     educations.update({"高中/中专/技校": Education.SENIOR_HIGH.value, "中专": "vocational"})

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.audit.services import record_audit
-from recruit.auth.access import roles_required
+from recruit.auth.access import recent_login_required, roles_required
 from recruit.auth.models import Role
 from recruit.auth.scope import scope_region_codes
 from recruit.employers.models import Employer
@@ -723,6 +723,7 @@ def intent_import(fair_id: int):
 
 
 @bp.route("/fairs/<id:fair_id>/intents.xlsx")
+@recent_login_required
 def intents_export(fair_id: int):
     fair = _fair_or_404(fair_id)
     data = hires.export_hires(fair, by=current_user)
