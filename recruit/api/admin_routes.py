@@ -116,8 +116,8 @@ def _with_counts(channel, counts=None):
 
 @blp.route("/channels")
 class Channels(MethodView):
-    @blp.response(200, ChannelSchema(many=True))
     @secured
+    @blp.response(200, ChannelSchema(many=True))
     def get(self):
         """List the channels with how many postings are in each state."""
         counts = posting_counts()
@@ -126,10 +126,10 @@ class Channels(MethodView):
 
 @blp.route("/channels/<code>")
 class ChannelItem(MethodView):
+    @secured
     @blp.arguments(ChannelUpdateSchema)
     @blp.response(200, ChannelSchema)
     @blp.alt_response(404, schema=ErrorSchema)
-    @secured
     def patch(self, data, code):
         """Change a channel's settings; a scope change rewrites its desired state at once."""
         channel = _channel(code)
@@ -144,11 +144,11 @@ class ChannelItem(MethodView):
 
 @blp.route("/channels/<code>/sync")
 class ChannelSync(MethodView):
+    @secured
     @blp.arguments(SyncRequestSchema)
     @blp.response(201, SyncRunSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, code):
         """Run the channel's sync now (same lock as the weekly run) and return the run."""
         channel = _channel(code)
@@ -165,10 +165,10 @@ class ChannelSync(MethodView):
 
 @blp.route("/channels/<code>/postings")
 class ChannelPostings(MethodView):
+    @secured
     @blp.arguments(PostingListArgs, location="query", unknown=RAISE)
     @blp.response(200, PostingPage)
     @blp.alt_response(404, schema=ErrorSchema)
-    @secured
     def get(self, args, code):
         """List the channel's postings, optionally by state (failed ones carry the message)."""
         channel = _channel(code)
@@ -187,9 +187,9 @@ class ChannelPostings(MethodView):
 
 @blp.route("/sync/runs")
 class SyncRuns(MethodView):
+    @secured
     @blp.arguments(RunListArgs, location="query", unknown=RAISE)
     @blp.response(200, SyncRunPage)
-    @secured
     def get(self, args):
         """List sync runs, newest first, optionally of one channel."""
         query = sa.select(SyncRun).order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
@@ -202,9 +202,9 @@ class SyncRuns(MethodView):
 
 @blp.route("/sync/runs/<id:run_id>")
 class SyncRunItem(MethodView):
+    @secured
     @blp.response(200, SyncRunSchema)
     @blp.alt_response(404, schema=ErrorSchema)
-    @secured
     def get(self, run_id):
         """Return one sync run with its counts and errors."""
         run = db.session.get(SyncRun, run_id)

@@ -70,10 +70,10 @@ class Tokens(MethodView):
         token.token = secret  # shown this once, never stored
         return token
 
+    @token_required()
     @blp.doc(security=BEARER)
     @blp.response(200, TokenSchema(many=True))
     @blp.alt_response(401, schema=ErrorSchema)
-    @token_required()
     def get(self):
         """List the caller's tokens (never the tokens themselves)."""
         return list_tokens(api_user())
@@ -81,11 +81,11 @@ class Tokens(MethodView):
 
 @blp.route("/tokens/<id:token_id>")
 class TokenItem(MethodView):
+    @token_required()
     @blp.doc(security=BEARER)
     @blp.response(204)
     @blp.alt_response(401, schema=ErrorSchema)
     @blp.alt_response(404, schema=ErrorSchema)
-    @token_required()
     def delete(self, token_id):
         """Revoke one of the caller's tokens."""
         if revoke_token(api_user(), token_id) is None:
@@ -95,10 +95,10 @@ class TokenItem(MethodView):
 
 @blp.route("/me")
 class Me(MethodView):
+    @token_required()
     @blp.doc(security=BEARER)
     @blp.response(200, MeSchema)
     @blp.alt_response(401, schema=ErrorSchema)
-    @token_required()
     def get(self):
         """Return who the token belongs to: role, region scope, employer."""
         return api_user()

@@ -229,9 +229,9 @@ class Registration(MethodView):
 
 @blp.route("/employer/positions")
 class OwnPositions(MethodView):
+    @secured
     @blp.arguments(PositionListArgs, location="query", unknown=RAISE)
     @blp.response(200, OwnPositionPage)
-    @secured
     def get(self, args):
         """List the caller's positions, newest first."""
         query = (
@@ -245,10 +245,10 @@ class OwnPositions(MethodView):
             db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
         )
 
+    @secured
     @blp.arguments(PositionInputSchema)
     @blp.response(201, OwnPositionSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data):
         """Create a draft position."""
         user = api_user()
@@ -263,18 +263,18 @@ class OwnPositions(MethodView):
 
 @blp.route("/employer/positions/<id:position_id>")
 class OwnPosition(MethodView):
+    @secured
     @blp.response(200, OwnPositionSchema)
     @blp.alt_response(404, schema=ErrorSchema)
-    @secured
     def get(self, position_id):
         """Return one of the caller's positions."""
         return _own_position(position_id)
 
+    @secured
     @blp.arguments(PositionUpdateSchema)
     @blp.response(200, OwnPositionSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def put(self, data, position_id):
         """Edit a position; a stale version is refused with 409 and nothing changes."""
         position = _own_position(position_id)
@@ -301,11 +301,11 @@ def _position_action(position_id: int, action) -> tuple[Position, object]:
 
 @blp.route("/employer/positions/<id:position_id>/submit")
 class SubmitPosition(MethodView):
+    @secured
     @blp.response(200, SubmitResultSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
     @blp.alt_response(422, schema=ErrorSchema)
-    @secured
     def post(self, position_id):
         """Send a draft to review; screening refuses discriminatory wording (422)."""
         position, warnings = _position_action(
@@ -316,11 +316,11 @@ class SubmitPosition(MethodView):
 
 @blp.route("/employer/positions/<id:position_id>/close")
 class ClosePosition(MethodView):
+    @secured
     @blp.arguments(CloseSchema)
     @blp.response(200, OwnPositionSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, position_id):
         """Stop recruiting (closed, or filled with {"filled": true})."""
         position, _ = _position_action(
@@ -331,11 +331,11 @@ class ClosePosition(MethodView):
 
 @blp.route("/employer/positions/<id:position_id>/reopen")
 class ReopenPosition(MethodView):
+    @secured
     @blp.response(200, OwnPositionSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
     @blp.alt_response(422, schema=ErrorSchema)
-    @secured
     def post(self, position_id):
         """Reopen a closed, filled or expired position."""
         position, _ = _position_action(position_id, lambda p: reopen_position(p, by=api_user()))
@@ -344,9 +344,9 @@ class ReopenPosition(MethodView):
 
 @blp.route("/employer/fairs")
 class OpenFairs(MethodView):
+    @secured
     @blp.arguments(PageArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, OpenFairPage)
-    @secured
     def get(self, args):
         """List the fairs taking sign-ups now, soonest first."""
         return page_body(
@@ -358,11 +358,11 @@ class OpenFairs(MethodView):
 
 @blp.route("/employer/fairs/<id:fair_id>/signup")
 class FairSignup(MethodView):
+    @secured
     @blp.arguments(SignupSchema)
     @blp.response(201, ParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, fair_id):
         """Sign up for a fair with positions and openings (status requested)."""
         fair = db.session.get(Fair, fair_id)
@@ -383,10 +383,10 @@ class FairSignup(MethodView):
 
 @blp.route("/employer/participations/<id:participation_id>/withdraw")
 class Withdraw(MethodView):
+    @secured
     @blp.response(200, ParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, participation_id):
         """Withdraw a sign-up before the registration deadline."""
         participation = db.session.get(Participation, participation_id)
@@ -403,9 +403,9 @@ class Withdraw(MethodView):
 
 @blp.route("/employer/hires")
 class OwnHires(MethodView):
+    @secured
     @blp.arguments(HireListArgs, location="query", unknown=RAISE)
     @blp.response(200, HirePage)
-    @secured
     def get(self, args):
         """List intents made for the caller's positions (phone shown, never the ID number)."""
         outcome = Outcome(args["outcome"]) if args.get("outcome") else None
@@ -417,11 +417,11 @@ class OwnHires(MethodView):
 
 @blp.route("/employer/hires/<id:hire_id>/outcome")
 class HireOutcome(MethodView):
+    @secured
     @blp.arguments(OutcomeSchema)
     @blp.response(200, HireSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, hire_id):
         """Record 已录用 / 已到岗 / 未录用 / 放弃 with its date."""
         user = api_user()

@@ -290,9 +290,9 @@ def _paged(query, args):
 
 @blp.route("/fairs")
 class Fairs(MethodView):
+    @secured
     @blp.arguments(FairListArgs, location="query", unknown=RAISE)
     @blp.response(200, StaffFairPage)
-    @secured
     def get(self, args):
         """List the fairs in the caller's scope, newest first, with filters."""
         filters = fairs.FairFilters(
@@ -304,10 +304,10 @@ class Fairs(MethodView):
         )
         return _paged(fairs.filter_fairs(api_user(), filters), args)
 
+    @secured
     @blp.arguments(FairInputSchema)
     @blp.response(201, StaffFairSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data):
         """Create a fair (planned) in the caller's scope."""
         return _apply(lambda: fairs.create_fair(data, by=api_user()))
@@ -315,20 +315,20 @@ class Fairs(MethodView):
 
 @blp.route("/fairs/<id:fair_id>")
 class FairItem(MethodView):
+    @secured
     @blp.response(200, FairWithMetricsSchema)
     @blp.alt_response(404, schema=ErrorSchema)
-    @secured
     def get(self, fair_id):
         """Return a fair with its version and live metrics."""
         fair = _fair(fair_id)
         fair.metrics = fairs.fair_metrics(fair)
         return fair
 
+    @secured
     @blp.arguments(FairUpdateSchema)
     @blp.response(200, StaffFairSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def put(self, data, fair_id):
         """Save an edit made on `version`; a stale version gets 409 and nothing changes."""
         fair = _fair(fair_id)
@@ -338,11 +338,11 @@ class FairItem(MethodView):
 
 @blp.route("/fairs/<id:fair_id>/status")
 class FairStatusChange(MethodView):
+    @secured
     @blp.arguments(StatusSchema)
     @blp.response(200, StaffFairSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, fair_id):
         """Open registration, stop it, start the fair or cancel it (with a reason)."""
         fair = _fair(fair_id)
@@ -353,10 +353,10 @@ class FairStatusChange(MethodView):
 
 @blp.route("/fairs/<id:fair_id>/close")
 class CloseFair(MethodView):
+    @secured
     @blp.response(200, CloseResultSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, fair_id):
         """Close the fair: online → attended; offline not checked in → no_show."""
         fair = _fair(fair_id)
@@ -365,18 +365,18 @@ class CloseFair(MethodView):
 
 @blp.route("/fairs/<id:fair_id>/participations")
 class Participations(MethodView):
+    @secured
     @blp.response(200, StaffParticipationSchema(many=True))
     @blp.alt_response(404, schema=ErrorSchema)
-    @secured
     def get(self, fair_id):
         """List the fair's participations (bounded by its booths)."""
         return fairs.fair_participations(_fair(fair_id))
 
+    @secured
     @blp.arguments(AddStaffParticipationSchema)
     @blp.response(201, StaffParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, fair_id):
         """Add an approved employer to the fair, optionally with its positions."""
         fair = _fair(fair_id)
@@ -397,11 +397,11 @@ class Participations(MethodView):
 
 @blp.route("/participations/<id:participation_id>/review")
 class ReviewParticipation(MethodView):
+    @secured
     @blp.arguments(ReviewSchema)
     @blp.response(200, StaffParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, participation_id):
         """Approve or reject (with a reason) an employer's sign-up."""
         part = _participation(participation_id)
@@ -415,11 +415,11 @@ class ReviewParticipation(MethodView):
 
 @blp.route("/participations/<id:participation_id>/booth")
 class Booth(MethodView):
+    @secured
     @blp.arguments(BoothSchema)
     @blp.response(200, StaffParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def put(self, data, participation_id):
         """Assign (or clear with null) a booth number, unique in the fair."""
         part = _participation(participation_id)
@@ -429,11 +429,11 @@ class Booth(MethodView):
 
 @blp.route("/participations/<id:participation_id>/positions")
 class ParticipationPositions(MethodView):
+    @secured
     @blp.arguments(OffersSchema)
     @blp.response(200, StaffParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def put(self, data, participation_id):
         """Set which positions the employer offers at the fair, with openings."""
         part = _participation(participation_id)
@@ -444,10 +444,10 @@ class ParticipationPositions(MethodView):
 
 @blp.route("/participations/<id:participation_id>/check-in")
 class CheckIn(MethodView):
+    @secured
     @blp.response(200, StaffParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, participation_id):
         """Record that the employer arrived (time stamped now)."""
         part = _participation(participation_id)
@@ -457,11 +457,11 @@ class CheckIn(MethodView):
 
 @blp.route("/fairs/<id:fair_id>/tallies")
 class Tallies(MethodView):
+    @secured
     @blp.arguments(TallyInputSchema)
     @blp.response(201, TallySchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, fair_id):
         """Add seeker entries; a negative count is a correction and needs a reason."""
         fair = _fair(fair_id)
@@ -486,19 +486,19 @@ def _seeker(item: dict):
 
 @blp.route("/fairs/<id:fair_id>/hires")
 class Hires(MethodView):
+    @secured
     @blp.arguments(PageArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, HirePageSchema)
     @blp.alt_response(404, schema=ErrorSchema)
-    @secured
     def get(self, args, fair_id):
         """List the fair's tentative hires (in full: the caller's scope only)."""
         return _paged(fair_hires(_fair(fair_id)), args)
 
+    @secured
     @blp.arguments(HireInputSchema)
     @blp.response(201, StaffHireSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, fair_id):
         """Register one tentative hire; a duplicate (same seeker, position, fair) is refused."""
         fair = _fair(fair_id)
@@ -507,11 +507,11 @@ class Hires(MethodView):
 
 @blp.route("/fairs/<id:fair_id>/hires/bulk")
 class BulkHires(MethodView):
+    @secured
     @blp.arguments(BulkHiresSchema)
     @blp.response(201, BulkResultSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, fair_id):
         """Register many hires, all or nothing; errors name the item and the field."""
         fair = _fair(fair_id)
@@ -539,9 +539,9 @@ class BulkHires(MethodView):
 
 @blp.route("/review/employers")
 class PendingEmployers(MethodView):
+    @secured
     @blp.arguments(PageArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, PendingEmployerPage)
-    @secured
     def get(self, args):
         """List employers waiting for review in the caller's scope."""
         return _paged(pending_employers(api_user()), args)
@@ -549,11 +549,11 @@ class PendingEmployers(MethodView):
 
 @blp.route("/employers/<id:employer_id>/review")
 class ReviewEmployer(MethodView):
+    @secured
     @blp.arguments(ReviewSchema)
     @blp.response(200, ReviewedEmployerSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, employer_id):
         """Approve or reject (with a reason the employer sees) a registration."""
         employer = db.session.get(Employer, employer_id)
@@ -565,9 +565,9 @@ class ReviewEmployer(MethodView):
 
 @blp.route("/review/positions")
 class PendingPositions(MethodView):
+    @secured
     @blp.arguments(PageArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, PendingPositionPage)
-    @secured
     def get(self, args):
         """List positions waiting for review in the caller's scope."""
         return _paged(pending_positions(api_user()), args)
@@ -575,11 +575,11 @@ class PendingPositions(MethodView):
 
 @blp.route("/positions/<id:position_id>/review")
 class ReviewPosition(MethodView):
+    @secured
     @blp.arguments(ReviewSchema)
     @blp.response(200, ReviewedPositionSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
-    @secured
     def post(self, data, position_id):
         """Publish a pending position, or send it back to draft with a reason."""
         position = db.session.get(Position, position_id)

@@ -50,12 +50,12 @@ class SummarySchema(Schema):
 
 @blp.route("/summary")
 class Summary(MethodView):
+    @token_required(Role.ADMIN, Role.ORGANIZER, Role.VIEWER)
     @blp.doc(security=BEARER)
     @blp.arguments(SummaryArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, SummarySchema)
     @blp.alt_response(401, schema=ErrorSchema)
     @blp.alt_response(403, schema=ErrorSchema)
-    @token_required(Role.ADMIN, Role.ORGANIZER, Role.VIEWER)
     def get(self, args):
         """Return the metrics of a period and scope, and the bureau's sentence."""
         user = api_user()
