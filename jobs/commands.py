@@ -9,7 +9,7 @@ from flask.cli import with_appcontext
 
 @click.group("jobs", help="定时任务。")
 def jobs_cli() -> None:
-    pass
+    """The `jobs` command group."""
 
 
 @jobs_cli.command("run", help="启动定时任务进程（每周渠道同步、每日岗位过期、每周结果提醒）。")

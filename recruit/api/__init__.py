@@ -17,8 +17,7 @@ class RecruitApi(Api):
     ERROR_SCHEMA = ErrorSchema
 
     def _register_error_handlers(self):
-        # The app's own handler answers every error: JSON under /api/, pages elsewhere.
-        pass
+        """Leave errors to the app's own handler: JSON under /api/, pages elsewhere."""
 
 
 api = RecruitApi(

@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from recruit.api.errors import ApiError, ErrorSchema
 from recruit.api.schemas import LabelledSchema, PageArgsSchema, page_body, page_schema
-from recruit.api.security import BEARER, api_user, token_required
+from recruit.api.security import api_user, secured_by
 from recruit.auth.models import Role
 from recruit.channels.models import ChannelPosting, PostingState, SyncRun
 from recruit.channels.services import ChannelError, get_channel, list_channels, update_channel
@@ -20,12 +20,7 @@ blp = Blueprint(
 )
 
 
-def secured(view):
-    """Document and enforce: an admin token."""
-    view = token_required(Role.ADMIN)(view)
-    view = blp.alt_response(401, schema=ErrorSchema)(view)
-    view = blp.alt_response(403, schema=ErrorSchema)(view)
-    return blp.doc(security=BEARER)(view)
+secured = secured_by(blp, Role.ADMIN)
 
 
 class ChannelSchema(Schema):

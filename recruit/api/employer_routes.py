@@ -16,7 +16,7 @@ from recruit.api.schemas import (
     page_body,
     page_schema,
 )
-from recruit.api.security import BEARER, api_user, token_required
+from recruit.api.security import api_user, secured_by
 from recruit.api.service_errors import refusal
 from recruit.auth.models import Role
 from recruit.employers.fair_signup import (
@@ -185,19 +185,7 @@ def _own_position(position_id: int) -> Position:
     return position
 
 
-def _errors():
-    return (
-        blp.alt_response(401, schema=ErrorSchema),
-        blp.alt_response(403, schema=ErrorSchema),
-    )
-
-
-def secured(view):
-    """Document and enforce: employer token required."""
-    view = token_required(*EMPLOYER)(view)
-    for decorate in _errors():
-        view = decorate(view)
-    return blp.doc(security=BEARER)(view)
+secured = secured_by(blp, *EMPLOYER)
 
 
 @blp.route("/employers")

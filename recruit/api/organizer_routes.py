@@ -19,7 +19,7 @@ from recruit.api.schemas import (
     page_body,
     page_schema,
 )
-from recruit.api.security import BEARER, api_user, token_required
+from recruit.api.security import api_user, secured_by
 from recruit.api.service_errors import refusal
 from recruit.auth.models import Role
 from recruit.auth.scope import in_scope
@@ -51,12 +51,7 @@ blp = Blueprint(
 STAFF = (Role.ADMIN, Role.ORGANIZER)
 
 
-def secured(view):
-    """Document and enforce: an admin or organizer token."""
-    view = token_required(*STAFF)(view)
-    view = blp.alt_response(401, schema=ErrorSchema)(view)
-    view = blp.alt_response(403, schema=ErrorSchema)(view)
-    return blp.doc(security=BEARER)(view)
+secured = secured_by(blp, *STAFF)
 
 
 class LocalDateTime(fields.DateTime):

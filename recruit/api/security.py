@@ -40,3 +40,16 @@ def token_required(*roles: Role) -> Callable:
 def api_user() -> User:
     """Return the user the current API request authenticated as."""
     return g.api_user
+
+
+def secured_by(blp, *roles: Role) -> Callable:
+    """Return a decorator that enforces a token (and roles) and documents it on `blp`."""
+    from recruit.api.errors import ErrorSchema
+
+    def decorate(view: Callable) -> Callable:
+        view = token_required(*roles)(view)
+        view = blp.alt_response(401, schema=ErrorSchema)(view)
+        view = blp.alt_response(403, schema=ErrorSchema)(view)
+        return blp.doc(security=BEARER)(view)
+
+    return decorate

@@ -14,7 +14,7 @@ from recruit.extensions import db
 
 @click.group("users", help="用户账号管理。")
 def users_cli() -> None:
-    pass
+    """The `users` command group."""
 
 
 @users_cli.command("create", help="创建用户；密码从提示输入或 --password-stdin 读取。")

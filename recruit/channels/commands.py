@@ -10,7 +10,7 @@ from recruit.extensions import db
 
 @click.group("channels", help="外部渠道设置。")
 def channels_cli() -> None:
-    pass
+    """The `channels` command group."""
 
 
 @channels_cli.command("list", help="列出渠道及其设置。")

@@ -11,7 +11,7 @@ from recruit.extensions import db
 
 @click.group("demo", help="演示数据。")
 def demo_cli() -> None:
-    pass
+    """The `demo` command group."""
 
 
 @demo_cli.command("seed", help="载入演示数据和各角色演示账号；可重复执行，不会重复写入。")

@@ -12,7 +12,7 @@ from recruit.hires.privacy import purge_personal_data, rotate_pii_keys
 
 @click.group("keys", help="求职者个人信息的加密密钥。")
 def keys_cli() -> None:
-    pass
+    """The `keys` command group."""
 
 
 @keys_cli.command("generate", help="生成一个新的加密密钥（放在 RECRUIT_PII_KEYS 的最前面）。")
@@ -29,7 +29,7 @@ def rotate_command() -> None:
 
 @click.group("pii", help="求职者个人信息的保留期限。")
 def pii_cli() -> None:
-    pass
+    """The `pii` command group."""
 
 
 @pii_cli.command("purge", help="清除超过保留期限的招聘会中求职者的姓名、手机号和身份证号。")

@@ -9,7 +9,7 @@ from recruit.refdata.services import load_refdata
 
 @click.group("refdata", help="参考数据（行政区划、产业链、渠道）。")
 def refdata_cli() -> None:
-    pass
+    """The `refdata` command group."""
 
 
 @refdata_cli.command("load", help="载入内置参考数据；可重复执行，已有数据不变。")

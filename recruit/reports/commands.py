@@ -15,7 +15,7 @@ from recruit.reports.services import ReportFilter, bureau_sentence, compute_metr
 
 @click.group("report", help="统计报表。")
 def report_cli() -> None:
-    pass
+    """The `report` command group."""
 
 
 def _date(value: str, name: str) -> date:

@@ -24,7 +24,7 @@ COUNT_LABELS = (
 
 @click.group("sync", help="渠道同步。")
 def sync_cli() -> None:
-    pass
+    """The `sync` command group."""
 
 
 def _summary_table(runs) -> None:
