@@ -22,7 +22,7 @@ PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 @pytest.fixture
 def hostile(db, make_employer, make_position, make_fair):
-    employer = make_employer(name="企业" + PAYLOAD, address=PAYLOAD, contact_name=PAYLOAD)
+    employer = make_employer(name="企业" + PAYLOAD, address=PAYLOAD, contact_name=PAYLOAD[:40])
     position = make_position(employer=employer, title="岗位" + PAYLOAD[:60], description=PAYLOAD)
     pending = make_position(
         employer=employer, title="待审" + PAYLOAD[:60], status=PositionStatus.PENDING
