@@ -85,10 +85,10 @@ def wait_for(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            with requests.get(url, timeout=2) as response:
+            with requests.get(url, timeout=10) as response:
                 if response.status_code < 500:
                     return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still starting
             pass
         time.sleep(0.2)
     raise SystemExit(f"{url} did not answer within {seconds} s")
@@ -305,6 +305,10 @@ def main() -> int:
         output, _ = wrk.communicate(timeout=options.duration + 60)
         result = parse_wrk(output)
         wait_runs_done(url)
+        with requests.get(f"{sandbox}/stats", timeout=5) as response:
+            writes_before = response.json()["writes"]
+        # After the load: a forced manual run finds nothing changed and sends nothing.
+        after = flask(env, "sync", "run", "--channel", "xjy", "--force", check=False)
         ledger = check_runs(url, sandbox)
     finally:
         stop(scheduler)
@@ -318,7 +322,8 @@ def main() -> int:
     tracebacks = gunicorn_log.read_text(errors="replace").count("Traceback")
     scheduler_text = (work / "scheduler.log").read_text(errors="replace")
     bad_runs = [r for r in ledger["runs"] if r.status not in ("completed",)]
-    manual_refused = manual.returncode != 0 and "锁" in (manual.stdout + manual.stderr)
+    manual_refused = manual.returncode != 0 and "正在同步中" in (manual.stdout + manual.stderr)
+    resent = ledger["stats"]["writes"] - writes_before
     checks = {
         "request errors": errors == 0,
         "no failed or stopped sync run": not bad_runs,
@@ -327,6 +332,8 @@ def main() -> int:
         "no traceback in gunicorn or the scheduler": tracebacks == 0
         and "Traceback" not in scheduler_text,
         "manual run completed or refused by the lock": manual.returncode == 0 or manual_refused,
+        "forced run after the load completed and sent nothing": after.returncode == 0
+        and resent == 0,
     }
     lines = [
         f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit()}",
@@ -353,7 +360,8 @@ def main() -> int:
             for r in ledger["runs"]
         )
         + f"; manual `sync run --channel xjy --force` exit {manual.returncode}"
-        + (" (refused: the weekly run held the lock)" if manual_refused else ""),
+        + (" (refused: the weekly run held the lock)" if manual_refused else "")
+        + f"; after the load, a forced run exit {after.returncode}, {resent} requests sent",
         f"- receiver: holds {ledger['stats']['held']} postings, {ledger['stats']['writes']}"
         f" writes, {ledger['stats'].get('replays', 0)} replays; database: {ledger['synced']}"
         f" xjy postings synced; duplicate weekly runs: {len(ledger['duplicates'])}",

@@ -72,7 +72,6 @@ def main() -> int:
     from flask_migrate import upgrade
 
     from recruit import create_app
-    from recruit.demo.generate import generate_half_year, is_generated, scaled_years
     from recruit.demo.services import DEMO_PASSWORD, is_seeded, seed_demo
     from recruit.extensions import db
     from recruit.formatting import local_day_bounds
@@ -82,6 +81,8 @@ def main() -> int:
     app = create_app(
         "development", SQLALCHEMY_DATABASE_URI=options.database_url, WTF_CSRF_ENABLED=False
     )
+    from recruit.demo.generate import generate_half_year, is_generated, scaled_years
+
     year = options.year
     report = ReportFilter(date(year, 1, 1), date(year, 6, 30))
     with app.app_context():
