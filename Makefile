@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint format migrate-check clean
+.PHONY: run test install install-dev lint format migrate-check clean bench load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,15 @@ ifneq ($(strip $(TEST_DATABASE_URL)),)
 	@echo "--- the same suite on PostgreSQL: $(TEST_DATABASE_URL)"
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python -m pytest
 endif
+
+# Benchmarks of DESIGN §6 on SQLite and PostgreSQL; appends the figures to bench/README.md.
+bench: install-dev
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# 50 concurrent users on gunicorn (4 workers) + the scheduler on PostgreSQL, loopback only.
+load: install-dev
+	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && apt-get install -y wrk; }
+	$(BIN)/python bench/load.py --record $(LOAD_ARGS)
 
 format: install-dev
 	$(BIN)/ruff format .

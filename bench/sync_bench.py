@@ -198,6 +198,7 @@ def bench(kind: str, n: int) -> dict:
                 again = run_channel_sync(channel, force=True)
                 resync = time.perf_counter() - started
                 after_resync = stats(receiver_url)
+                again_unchanged = again.unchanged  # read before the session goes
                 db.session.remove()
                 db.engine.dispose()
         finally:
@@ -214,7 +215,7 @@ def bench(kind: str, n: int) -> dict:
         "ratio": first / plain,
         "resync": resync,
         "resync_requests": after_resync["writes"] - after_first["writes"],
-        "resync_unchanged": again.unchanged,
+        "resync_unchanged": again_unchanged,
     }
 
 

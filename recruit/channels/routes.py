@@ -5,6 +5,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from recruit.auth.access import roles_required
 from recruit.auth.models import Role
@@ -111,6 +112,7 @@ def detail(code: str):
                 ),
             ),
         )
+        .options(joinedload(ChannelPosting.position))
         .order_by(ChannelPosting.last_attempt_at.desc(), ChannelPosting.id.desc()),
         page=request.args.get("failed_page", 1, type=int),
         per_page=PER_PAGE,

@@ -52,14 +52,35 @@ def seed_command(if_empty: bool) -> None:
     help="数据规模。",
 )
 @click.option("--year", type=int, default=None, help="年份，默认为今年。")
+@click.option(
+    "--scale",
+    type=click.IntRange(1, 20),
+    default=1,
+    show_default=True,
+    help="规模倍数：生成截至该年的连续 N 年的上半年数据（N 倍数据量）。",
+)
 @with_appcontext
-def generate_command(profile: str, year: int | None) -> None:
-    from recruit.demo.generate import AlreadyGenerated, generate_half_year, rows_to_write
+def generate_command(profile: str, year: int | None, scale: int) -> None:
+    from recruit.demo.generate import scaled_years
     from recruit.formatting import local_today
 
     year = year or local_today().year
     if not 2000 <= year <= 2100:
         raise CommandError("--year 年份应在 2000 至 2100 之间。")
+    if year - scale + 1 < 2000:
+        raise CommandError("--scale 倍数过大：最早的年份不能早于 2000 年。")
+    for one_year in scaled_years(year, scale):
+        _generate_year(one_year, profile)
+    if db.engine.dialect.name == "postgresql":
+        # Fresh statistics after a bulk load, so the planner sees the new row counts.
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+
+
+def _generate_year(year: int, profile: str) -> None:
+    """Write one year's first half and commit it; say so if it exists already."""
+    from recruit.demo.generate import AlreadyGenerated, generate_half_year, rows_to_write
+
     try:
         with click.progressbar(
             length=rows_to_write(profile), label=f"生成{year}年上半年数据"
@@ -70,10 +91,6 @@ def generate_command(profile: str, year: int | None) -> None:
         db.session.rollback()
         click.echo(f"{year}年上半年的生成数据已存在，未做改动。")
         return
-    if db.engine.dialect.name == "postgresql":
-        # Fresh statistics after a bulk load, so the planner sees the new row counts.
-        db.session.execute(sa.text("ANALYZE"))
-        db.session.commit()
     labels = {
         "employers": "企业",
         "positions": "岗位",

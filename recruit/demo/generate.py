@@ -396,6 +396,18 @@ def generate_half_year(
     return GenerateResult(counts=counts, other_fairs=other_fairs)
 
 
+def scaled_years(year: int, scale: int = 1) -> list[int]:
+    """Return the years whose first halves make `scale` times the half-year, ending with year.
+
+    A scale of 10 writes January–June of ten consecutive years: ten times the rows of one
+    half-year, so one half-year's report and the position search run over a database ten times
+    the size (the history a bureau keeps), each year's numbers still those of the profile.
+    """
+    if scale < 1:
+        raise ValueError("scale must be at least 1")
+    return list(range(year - scale + 1, year + 1))
+
+
 def rows_to_write(profile: str = "half-year") -> int:
     """Return about how many rows the profile writes, for a progress bar."""
     spec = PROFILES[profile]

@@ -4,6 +4,7 @@ other employer's id answers 404, exactly like an id that does not exist."""
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from recruit.auth.access import roles_required
@@ -22,7 +23,7 @@ from recruit.employers.forms import ActionForm, OutcomeForm
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db
 from recruit.fairs.credit import signup_blocked_until
-from recruit.fairs.models import Fair, FairStatus, Participation
+from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation
 from recruit.formatting import local_today
 from recruit.hires.models import Outcome
 from recruit.hires.outcomes import (
@@ -294,6 +295,10 @@ def fairs():
         sa.select(Participation)
         .join(Fair, Fair.id == Participation.fair_id)
         .where(Participation.employer_id == employer.id)
+        .options(
+            contains_eager(Participation.fair),
+            selectinload(Participation.fair_positions).joinedload(FairPosition.position),
+        )
         .order_by(Fair.starts_at.desc()),
         page=request.args.get("mine_page", 1, type=int),
         per_page=_per_page(),

@@ -65,11 +65,17 @@ def search_positions_query(filters: SearchFilters) -> sa.Select:
     if filters.q:
         pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
         pattern += "%"
+        # Words without letter case (Chinese, digits) match the same with LIKE, which skips
+        # lower-casing every description: several times faster at ten times the positions.
+        cased = filters.q.lower() != filters.q.upper()
         query = query.where(
             sa.or_(
-                Position.title.ilike(pattern, escape="\\"),
-                Employer.name.ilike(pattern, escape="\\"),
-                Position.description.ilike(pattern, escape="\\"),
+                *(
+                    column.ilike(pattern, escape="\\")
+                    if cased
+                    else column.like(pattern, escape="\\")
+                    for column in (Position.title, Employer.name, Position.description)
+                )
             )
         )
     if filters.region:

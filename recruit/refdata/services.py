@@ -4,7 +4,6 @@ import logging
 
 import sqlalchemy as sa
 
-from recruit.channels.models import Channel, ChannelKind
 from recruit.extensions import db
 from recruit.refdata import codes
 from recruit.refdata.models import IndustryChain, Region
@@ -46,6 +45,9 @@ def load_refdata() -> dict[str, int]:
                 IndustryChain(code=code, name=name, industry_classes=classes, sort_order=order)
             )
             added["industry_chains"] += 1
+
+    # Imported here: recruit.channels imports auth, whose services import this module.
+    from recruit.channels.models import Channel, ChannelKind
 
     existing_channels = set(db.session.scalars(sa.select(Channel.code)))
     for spec in codes.CHANNELS:

@@ -651,17 +651,26 @@ def run_channel_sync(
 
 
 def latest_runs(limit: int = 1) -> dict[int, list[SyncRun]]:
-    """Return the latest runs of every channel, newest first."""
-    found: dict[int, list[SyncRun]] = {}
-    for channel_id in db.session.scalars(sa.select(Channel.id)):
-        found[channel_id] = list(
-            db.session.scalars(
-                sa.select(SyncRun)
-                .where(SyncRun.channel_id == channel_id)
-                .order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
-                .limit(limit)
-            )
+    """Return the latest runs of every channel, newest first (one query for all channels)."""
+    rank = (
+        sa.func.row_number()
+        .over(
+            partition_by=SyncRun.channel_id,
+            order_by=(SyncRun.started_at.desc(), SyncRun.id.desc()),
         )
+        .label("rank")
+    )
+    ranked = sa.select(SyncRun.id, rank).subquery()
+    found: dict[int, list[SyncRun]] = {
+        channel_id: [] for channel_id in db.session.scalars(sa.select(Channel.id))
+    }
+    for run in db.session.scalars(
+        sa.select(SyncRun)
+        .join(ranked, ranked.c.id == SyncRun.id)
+        .where(ranked.c.rank <= limit)
+        .order_by(SyncRun.channel_id, SyncRun.started_at.desc(), SyncRun.id.desc())
+    ):
+        found.setdefault(run.channel_id, []).append(run)
     return found
 
 
