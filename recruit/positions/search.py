@@ -105,6 +105,17 @@ def search_positions_query(filters: SearchFilters) -> sa.Select:
     return query.order_by(Position.published_at.desc(), Position.id.desc())
 
 
+#: The public search page counts matches up to this many; beyond it the page says "1000+",
+#: so a broad search does not count every open position of a large installation.
+SEARCH_COUNT_CAP = 1000
+
+
+def capped_count(query: sa.Select, cap: int = SEARCH_COUNT_CAP) -> int:
+    """Count the query's rows, but stop at cap + 1."""
+    limited = query.order_by(None).limit(cap + 1).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(limited))
+
+
 def upcoming_fairs_offering(position: Position) -> list[Fair]:
     """Return the fairs not yet over where the position is offered by an accepted employer."""
     return list(

@@ -12,7 +12,9 @@ from recruit.extensions import db
 from recruit.fairs.models import Fair, FairStatus
 from recruit.positions.models import Position, PositionStatus
 from recruit.positions.search import (
+    SEARCH_COUNT_CAP,
     SearchFilters,
+    capped_count,
     is_public,
     job_posting,
     search_positions_query,
@@ -31,16 +33,22 @@ ENDED = (PositionStatus.CLOSED, PositionStatus.FILLED, PositionStatus.EXPIRED)
 @bp.route("/")
 def search():
     filters = SearchFilters.from_args(request.args)
+    query = search_positions_query(filters)
     page = db.paginate(
-        search_positions_query(filters),
+        query,
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
         max_per_page=current_app.config["PAGE_SIZE"],
+        count=False,
     )
+    # An exact total up to the cap; past it "1000+" and paging stops at the cap.
+    found = capped_count(query, SEARCH_COUNT_CAP)
+    page.total = min(found, SEARCH_COUNT_CAP)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template(
         "positions/search.html",
         page=page,
+        more_than_cap=found > SEARCH_COUNT_CAP,
         filters=filters,
         args=args,
         regions=current_regions(current_app.config["CITY_REGION_CODE"]),

@@ -134,3 +134,16 @@ def test_nonsense_filters_are_ignored_not_errors(client, db, make_position):
 
     assert response.status_code == 200
     assert "普工" in response.get_data(as_text=True)
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_says_so(client, db, make_position, monkeypatch):
+    import recruit.public.positions as search_page
+
+    for _ in range(5):
+        make_position(title="封顶计数工")
+    db.session.commit()
+    monkeypatch.setattr(search_page, "SEARCH_COUNT_CAP", 3)
+    body = client.get("/positions/?q=封顶计数工").get_data(as_text=True)
+    assert "共找到 3+ 个岗位" in body and "缩小范围" in body
+    monkeypatch.setattr(search_page, "SEARCH_COUNT_CAP", 10)
+    assert "共找到 5 个岗位" in client.get("/positions/?q=封顶计数工").get_data(as_text=True)
