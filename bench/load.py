@@ -35,6 +35,7 @@ from pathlib import Path
 
 import requests
 import sqlalchemy as sa
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -232,6 +233,9 @@ def main() -> int:
         **os.environ,
         "RECRUIT_ENV": "production",
         "SECRET_KEY": "load-test-not-secret",
+        # Production refuses to start without its own PII keys; a fresh pair per run.
+        "RECRUIT_PII_KEYS": Fernet.generate_key().decode(),
+        "RECRUIT_PII_HASH_KEY": "load-test-hash-key",
         "DATABASE_URL": url,
         "RECRUIT_INSTANCE_PATH": str(work / "instance"),
         "PUBLIC_BASE_URL": base,
