@@ -88,16 +88,25 @@ def apply_desired(
         if row.desired is Desired.WITHDRAWN:
             row.desired = Desired.PUBLISHED
             _mark_pending(row)
-        elif row.state is PostingState.FAILED and row.failed_revision == revision:
-            pass  # refused for this very revision: wait for a change or a retry
-        elif row.state is PostingState.SYNCED and row.delivered_revision == revision:
-            pass
-        elif row.state is not PostingState.PENDING:
+        elif _needs_delivery(row, revision):
             _mark_pending(row)
     elif row.desired is Desired.PUBLISHED:
         row.desired = Desired.WITHDRAWN
         _mark_pending(row)
     return row
+
+
+def _needs_delivery(row: ChannelPosting, revision: int) -> bool:
+    """Return whether a published row must go out (again) for this revision.
+
+    Not when it is already pending, when the channel holds this revision, or when the channel
+    refused this very revision: that waits for a change of the position or a retry by hand.
+    """
+    if row.state is PostingState.PENDING:
+        return False
+    if row.state is PostingState.SYNCED and row.delivered_revision == revision:
+        return False
+    return not (row.state is PostingState.FAILED and row.failed_revision == revision)
 
 
 def _mark_pending(row: ChannelPosting) -> None:

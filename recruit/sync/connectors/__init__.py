@@ -4,8 +4,10 @@
 from recruit.sync.connectors import feed, http_json, xlsx_export  # noqa: F401
 from recruit.sync.connectors.base import (
     CONNECTORS,
+    BatchConnector,
     ChannelStopped,
     Connector,
+    ItemConnector,
     ItemResult,
     Planned,
     TransientError,
@@ -15,8 +17,10 @@ from recruit.sync.connectors.base import (
 
 __all__ = [
     "CONNECTORS",
+    "BatchConnector",
     "ChannelStopped",
     "Connector",
+    "ItemConnector",
     "ItemResult",
     "Planned",
     "TransientError",

@@ -1,5 +1,6 @@
 """What every connector offers the reconcile run, and the registry of connectors by kind."""
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -35,15 +36,15 @@ class Planned:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class Connector:
+class Connector(ABC):
     """Deliver postings to one channel during one run; used as a context manager.
 
-    Item connectors implement put() and delete(), one request per item. Batch connectors
-    (batch = True) implement deliver(), which writes everything at once.
+    A connector is an ItemConnector (put() and delete(), one request per item) or a
+    BatchConnector (deliver(), everything at once); `batch` tells the run which.
     """
 
     kind: ClassVar[str] = ""
-    batch: ClassVar[bool] = False
+    batch: ClassVar[bool]
 
     def __init__(self, channel: Channel, config: dict[str, Any]) -> None:
         self.channel = channel
@@ -55,20 +56,34 @@ class Connector:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  (a hook: most connectors hold nothing to release)
         """Release what the run held (sessions, files)."""
 
+
+class ItemConnector(Connector):
+    """A connector that sends one request per item (protocol v1)."""
+
+    batch = False
+
+    @abstractmethod
     def put(self, ref: str, revision: int, body: bytes) -> ItemResult:
-        raise NotImplementedError
+        """Publish or update one posting."""
 
+    @abstractmethod
     def delete(self, ref: str) -> ItemResult:
-        raise NotImplementedError
+        """Withdraw one posting."""
 
+
+class BatchConnector(Connector):
+    """A connector that delivers the whole run at once (a workbook, a feed)."""
+
+    batch = True
+
+    @abstractmethod
     def deliver(
         self, upserts: list[Planned], withdrawals: list[Planned], run_id: int
     ) -> str | None:
         """Deliver a whole batch; return the name of the file written, if any."""
-        raise NotImplementedError
 
 
 def register(cls: type[Connector]) -> type[Connector]:

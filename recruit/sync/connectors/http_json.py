@@ -12,7 +12,7 @@ from requests.adapters import HTTPAdapter
 
 from recruit.sync.connectors.base import (
     ChannelStopped,
-    Connector,
+    ItemConnector,
     ItemResult,
     TransientError,
     register,
@@ -36,9 +36,13 @@ def parse_retry_after(value: str | None) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
-        pass
+        return _seconds_until(value)
+
+
+def _seconds_until(http_date: str) -> float | None:
+    """Return the seconds until an HTTP date (Retry-After's other form), None if unreadable."""
     try:
-        when = email.utils.parsedate_to_datetime(value)
+        when = email.utils.parsedate_to_datetime(http_date)
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
@@ -64,7 +68,7 @@ def portal_message(response: requests.Response) -> str:
 
 
 @register
-class HttpJsonConnector(Connector):
+class HttpJsonConnector(ItemConnector):
     """One keep-alive requests.Session per run; every call has a connect and a read timeout."""
 
     kind = "http_json"

@@ -8,7 +8,7 @@ from flask import current_app
 
 from recruit.db_types import utcnow
 from recruit.formatting import local_datetime
-from recruit.sync.connectors.base import Connector, Planned, register
+from recruit.sync.connectors.base import BatchConnector, Planned, register
 
 #: The default column template: (header, dotted path in the posting document).
 DEFAULT_COLUMNS: list[list[str]] = [
@@ -69,11 +69,10 @@ def write_cell(sheet, row: int, col: int, value: Any) -> None:
 
 
 @register
-class XlsxExportConnector(Connector):
+class XlsxExportConnector(BatchConnector):
     """Write one workbook per run; its items count as delivered once the file is written."""
 
     kind = "xlsx_export"
-    batch = True
 
     def deliver(self, upserts: list[Planned], withdrawals: list[Planned], run_id: int) -> str:
         columns = self.channel.settings.get("columns") or DEFAULT_COLUMNS
