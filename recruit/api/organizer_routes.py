@@ -264,6 +264,14 @@ def _participation(participation_id: int) -> Participation:
     return part
 
 
+def _scoped(model, object_id: int, region_column, label: str):
+    """Return the record if it exists and its region lies in the caller's scope, else 404."""
+    record = db.session.get(model, object_id)
+    if record is None or not in_scope(api_user(), getattr(record, region_column.key)):
+        raise ApiError(404, f"{label}不存在或不在您的管辖范围内。")
+    return record
+
+
 def _apply(action):
     """Run a service call, turning its refusal into 409/422 and committing on success."""
     try:
@@ -551,9 +559,7 @@ class ReviewEmployer(MethodView):
     @blp.alt_response(409, schema=ErrorSchema)
     def post(self, data, employer_id):
         """Approve or reject (with a reason the employer sees) a registration."""
-        employer = db.session.get(Employer, employer_id)
-        if employer is None or not in_scope(api_user(), employer.region_code):
-            raise ApiError(404, "企业不存在或不在您的管辖范围内。")
+        employer = _scoped(Employer, employer_id, Employer.region_code, "企业")
         _apply(lambda: review_employer(employer, data["approve"], by=api_user(), note=data["note"]))
         return employer
 
@@ -577,8 +583,6 @@ class ReviewPosition(MethodView):
     @blp.alt_response(409, schema=ErrorSchema)
     def post(self, data, position_id):
         """Publish a pending position, or send it back to draft with a reason."""
-        position = db.session.get(Position, position_id)
-        if position is None or not in_scope(api_user(), position.work_region_code):
-            raise ApiError(404, "岗位不存在或不在您的管辖范围内。")
+        position = _scoped(Position, position_id, Position.work_region_code, "岗位")
         _apply(lambda: review_position(position, data["approve"], by=api_user(), note=data["note"]))
         return position

@@ -787,39 +787,38 @@ def _in_scope_or_404(region_code: str) -> None:
         abort(404)
 
 
-@bp.route("/review/employers/<id:employer_id>", methods=["POST"])
-def review_employer_view(employer_id: int):
-    employer = db.session.get(Employer, employer_id)
-    if employer is None:
+def _review(model, object_id: int, region_of, review, describe):
+    """Approve or reject one pending record in the organizer's scope, then back to the queue."""
+    record = db.session.get(model, object_id)
+    if record is None:
         abort(404)
-    _in_scope_or_404(employer.region_code)
+    _in_scope_or_404(region_of(record))
     form = NoteForm()
     if not form.validate_on_submit():
         return _refuse(ReviewError("审核意见：不能超过500个字。"), "manage.review")
     approve = request.form.get("decision") == "approve"
     try:
-        review_employer(employer, approve, by=current_user, note=form.note.data or "")
+        review(record, approve, by=current_user, note=form.note.data or "")
         db.session.commit()
     except ReviewError as error:
         return _refuse(error, "manage.review")
-    flash(f"{employer.name}：{employer.status.label}。", "success")
+    flash(f"{describe(record)}：{record.status.label}。", "success")
     return redirect(url_for("manage.review"))
+
+
+@bp.route("/review/employers/<id:employer_id>", methods=["POST"])
+def review_employer_view(employer_id: int):
+    return _review(
+        Employer, employer_id, lambda e: e.region_code, review_employer, lambda e: e.name
+    )
 
 
 @bp.route("/review/positions/<id:position_id>", methods=["POST"])
 def review_position_view(position_id: int):
-    position = db.session.get(Position, position_id)
-    if position is None:
-        abort(404)
-    _in_scope_or_404(position.work_region_code)
-    form = NoteForm()
-    if not form.validate_on_submit():
-        return _refuse(ReviewError("审核意见：不能超过500个字。"), "manage.review")
-    approve = request.form.get("decision") == "approve"
-    try:
-        review_position(position, approve, by=current_user, note=form.note.data or "")
-        db.session.commit()
-    except ReviewError as error:
-        return _refuse(error, "manage.review")
-    flash(f"岗位“{position.title}”：{position.status.label}。", "success")
-    return redirect(url_for("manage.review"))
+    return _review(
+        Position,
+        position_id,
+        lambda p: p.work_region_code,
+        review_position,
+        lambda p: f"岗位“{p.title}”",
+    )
