@@ -5,7 +5,7 @@ from datetime import date
 from flask import render_template, request
 
 from recruit.admin import bp
-from recruit.audit.queries import AuditFilter, audit_object_types, search_audit
+from recruit.audit.queries import OBJECT_LABELS, AuditFilter, audit_object_types, search_audit
 from recruit.auth.access import roles_required
 from recruit.auth.models import Role
 
@@ -39,5 +39,6 @@ def audit():
         entries=search_audit(filters, page=max(page, 1)),
         filters=filters,
         object_types=audit_object_types(),
+        object_labels=OBJECT_LABELS,
         errors=[e for e in (start_error, end_error) if e],
     )

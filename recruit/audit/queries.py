@@ -11,6 +11,25 @@ from recruit.auth.models import User
 from recruit.extensions import db
 from recruit.formatting import local_day_bounds
 
+#: What an audited object is, in the words of the people reading the log.
+OBJECT_LABELS = {
+    "users": "用户",
+    "api_tokens": "接口令牌",
+    "employers": "企业",
+    "positions": "岗位",
+    "fairs": "招聘会",
+    "participations": "参会记录",
+    "fair_positions": "参会岗位",
+    "seeker_tallies": "入场计数",
+    "tentative_hires": "就业意向",
+    "channels": "渠道",
+    "channel_postings": "渠道条目",
+    "sync_runs": "同步记录",
+    "regions": "行政区划",
+    "industry_chains": "产业链",
+    "outcome_reminders": "结果提醒",
+}
+
 
 @dataclass(frozen=True)
 class AuditFilter:

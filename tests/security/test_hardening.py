@@ -184,6 +184,7 @@ def test_admins_filter_the_audit_log(client, db, make_user, login_as):
     assert "fair.close" in page and "position.open" not in page
     page = client.get("/admin/audit?object_type=positions&object_id=9").get_data(as_text=True)
     assert "position.open" in page and "fair.close" not in page
+    assert "岗位 #9" in page and '<option value="positions" selected>岗位</option>' in page
     page = client.get("/admin/audit?start=bad").get_data(as_text=True)
     assert "格式不正确" in page
 
