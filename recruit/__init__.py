@@ -3,9 +3,10 @@
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Flask, render_template, request
+from flask import Flask, flash, redirect, render_template, request, url_for
 
 from config import CONFIGS, INSTANCE_DIR
 from recruit.converters import IdConverter
@@ -120,10 +121,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_errorhandlers(app: Flask) -> None:
-    """Answer every HTTP error: JSON under /api/, a friendly Chinese page elsewhere."""
+    """Answer every HTTP error and service refusal: JSON under /api/, a Chinese page elsewhere."""
     from werkzeug.exceptions import HTTPException, SecurityError
 
-    from recruit.api.errors import ERROR_CODES, api_error_response
+    from recruit.api.errors import ERROR_CODES, api_error_response, service_error_response
+    from recruit.errors import Forbidden, NotFound, ReauthenticationRequired, ServiceError
+    from recruit.extensions import db
 
     pages = {400, 403, 404, 405, 413, 500}
 
@@ -139,7 +142,35 @@ def register_errorhandlers(app: Flask) -> None:
         message = ERROR_CODES.get(code, ("", "请求未能完成。"))[1]
         return render_template("errors/generic.html", code=code, message=message), code
 
+    def handle_service_error(error: ServiceError):
+        """A refusal no handler presented itself: the same answer on every page and API call."""
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            return service_error_response(error)
+        if isinstance(error, ReauthenticationRequired):
+            flash(error.message, "warning")
+            return redirect(url_for("auth.reauth", next=request.full_path))
+        if isinstance(error, NotFound):
+            return render_template("errors/404.html"), 404
+        if isinstance(error, Forbidden):
+            return render_template("errors/403.html"), 403
+        if request.method == "GET":
+            return render_template(
+                "errors/generic.html", code=error.status, message=error.message
+            ), error.status
+        flash(error.message, "danger")
+        return redirect(_back_url())
+
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(ServiceError, handle_service_error)
+
+
+def _back_url() -> str:
+    """Return where a refused action goes back to: the page it came from, on this site only."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("public.home")
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -6,6 +6,8 @@ from flask import jsonify
 from marshmallow import Schema, fields
 from werkzeug.exceptions import HTTPException
 
+from recruit.errors import ServiceError
+
 #: HTTP status → (stable code, default Chinese message).
 ERROR_CODES = {
     400: ("bad_request", "请求格式有误。"),
@@ -131,3 +133,9 @@ def api_error_response(error: HTTPException):
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="recruit"'
     return response
+
+
+def service_error_response(error: ServiceError):
+    """Answer a service's refusal by its type: 422, 409, 404 or 403, naming the fields."""
+    fields = {name or "_schema": [message] for name, message in error.errors.items()}
+    return api_error_response(ApiError(error.status, error.message, fields))

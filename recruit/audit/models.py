@@ -20,6 +20,8 @@ class AuditLog(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
     user_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: When no user acted: the job or command that did ("jobs.expire_positions", "command").
+    system_actor: so.Mapped[str | None] = so.mapped_column(sa.String(60))
     #: A dotted verb such as "fair.close" or "user.create".
     action: so.Mapped[str] = so.mapped_column(sa.String(60), index=True)
     object_type: so.Mapped[str] = so.mapped_column(sa.String(40))

@@ -6,8 +6,8 @@ from recruit.audit.services import record_audit
 from recruit.auth.scope import scope_region_codes
 from recruit.db_types import utcnow
 from recruit.employers.models import Employer, EmployerStatus
+from recruit.employers.signals import employer_changed
 from recruit.extensions import db
-from recruit.positions.signals import employer_changed
 
 
 class ReviewError(ValueError):

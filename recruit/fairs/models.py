@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from recruit.db_types import LabelledEnum, UTCDateTime, str_enum, utcnow
 from recruit.extensions import db
@@ -27,6 +28,21 @@ class FairStatus(LabelledEnum):
 
 #: Only fairs in these states count in the metrics of DESIGN §2.5.
 COUNTED_STATUSES = (FairStatus.HELD, FairStatus.CLOSED)
+#: The fair is over for good: nothing about it changes any more.
+FINAL_STATUSES = (FairStatus.CLOSED, FairStatus.CANCELLED)
+#: On-the-day records (check-ins, seeker entries, intents) are taken in these states.
+ON_THE_DAY_STATUSES = (FairStatus.OPEN, FairStatus.HELD)
+#: Intents may still be imported in these states (after the day too, once closed).
+IMPORT_STATUSES = (FairStatus.OPEN, FairStatus.HELD, FairStatus.CLOSED)
+
+#: Status changes an organizer may make by hand; closing has its own operation.
+TRANSITIONS: dict[FairStatus, tuple[FairStatus, ...]] = {
+    FairStatus.PLANNED: (FairStatus.OPEN, FairStatus.HELD, FairStatus.CANCELLED),
+    FairStatus.OPEN: (FairStatus.PLANNED, FairStatus.HELD, FairStatus.CANCELLED),
+    FairStatus.HELD: (),
+    FairStatus.CLOSED: (),
+    FairStatus.CANCELLED: (),
+}
 
 
 class Fair(db.Model):
@@ -77,6 +93,63 @@ class Fair(db.Model):
         """Return our stable reference for channels."""
         return f"ZZ-F{self.id:06d}"
 
+    # --- the fair's rules, asked by services, pages, the API and templates alike -------------
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Whether anyone may see the fair (every state but cancelled)."""
+        return self.status is not FairStatus.CANCELLED
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status != FairStatus.CANCELLED
+
+    @hybrid_property
+    def signup_open(self) -> bool:
+        """Whether employers may sign up now: open, not started, before the deadline."""
+        now = utcnow()
+        return (
+            self.status is FairStatus.OPEN
+            and self.starts_at > now
+            and (self.registration_deadline is None or self.registration_deadline > now)
+        )
+
+    @signup_open.inplace.expression
+    @classmethod
+    def _signup_open_expression(cls) -> sa.ColumnElement[bool]:
+        now = utcnow()
+        return sa.and_(
+            cls.status == FairStatus.OPEN,
+            cls.starts_at > now,
+            sa.or_(cls.registration_deadline.is_(None), cls.registration_deadline > now),
+        )
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the fair is closed or cancelled: its records no longer change."""
+        return self.status in FINAL_STATUSES
+
+    @property
+    def on_the_day(self) -> bool:
+        """Whether check-ins, seeker entries and intents are taken now."""
+        return self.status in ON_THE_DAY_STATUSES
+
+    @property
+    def takes_imports(self) -> bool:
+        """Whether a spreadsheet of intents may be imported (also after closing)."""
+        return self.status in IMPORT_STATUSES
+
+    @property
+    def can_close(self) -> bool:
+        """Whether the fair may be closed now."""
+        return self.status in ON_THE_DAY_STATUSES
+
+    @property
+    def transitions(self) -> tuple[FairStatus, ...]:
+        """Return the statuses an organizer may move the fair to by hand."""
+        return TRANSITIONS[self.status]
+
     def __repr__(self) -> str:
         return f"<Fair {self.id} {self.title!r} {self.status.value}>"
 
@@ -88,6 +161,18 @@ class ParticipationStatus(LabelledEnum):
     NO_SHOW = "no_show", "未到场"
     WITHDRAWN = "withdrawn", "已撤回"
     REJECTED = "rejected", "未通过"
+
+
+#: Accepted by the organizer (or already there): shown publicly, their positions offered.
+ACCEPTED = (ParticipationStatus.APPROVED, ParticipationStatus.ATTENDED)
+#: Holding a place at the fair (one booth each): counted against the booth capacity.
+HOLDING_PLACE = (
+    ParticipationStatus.REQUESTED,
+    ParticipationStatus.APPROVED,
+    ParticipationStatus.ATTENDED,
+)
+#: Not yet settled by the fair: may be withdrawn, may get a booth.
+WITHDRAWABLE = (ParticipationStatus.REQUESTED, ParticipationStatus.APPROVED)
 
 
 class Participation(db.Model):
@@ -117,6 +202,59 @@ class Participation(db.Model):
     fair_positions: so.Mapped[list["FairPosition"]] = so.relationship(
         back_populates="participation", cascade="all, delete-orphan"
     )
+
+    @hybrid_property
+    def is_accepted(self) -> bool:
+        """Whether the organizer accepted the employer (approved, or attended)."""
+        return self.status in ACCEPTED
+
+    @is_accepted.inplace.expression
+    @classmethod
+    def _is_accepted_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(ACCEPTED)
+
+    @hybrid_property
+    def holds_place(self) -> bool:
+        """Whether the participation takes one of the fair's places (booths)."""
+        return self.status in HOLDING_PLACE
+
+    @holds_place.inplace.expression
+    @classmethod
+    def _holds_place_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(HOLDING_PLACE)
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Whether the organizer still has to approve or reject the sign-up."""
+        return self.status is ParticipationStatus.REQUESTED
+
+    @property
+    def can_withdraw(self) -> bool:
+        """Whether the organizer may take the employer off the fair."""
+        return self.status in WITHDRAWABLE and not self.fair.is_final
+
+    @property
+    def employer_may_withdraw(self) -> bool:
+        """Whether the employer may withdraw online: only while sign-ups are open."""
+        return self.status in WITHDRAWABLE and self.fair.signup_open
+
+    @property
+    def can_check_in(self) -> bool:
+        """Whether the employer may be checked in now."""
+        return (
+            self.status is ParticipationStatus.APPROVED
+            and self.checked_in_at is None
+            and self.fair.on_the_day
+        )
+
+    @property
+    def can_undo_check_in(self) -> bool:
+        """Whether a check-in may be taken back (before the fair is closed)."""
+        return (
+            self.status is ParticipationStatus.APPROVED
+            and self.checked_in_at is not None
+            and self.fair.on_the_day
+        )
 
     def __repr__(self) -> str:
         status = self.status.value

@@ -5,11 +5,13 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from recruit.db_types import LabelledEnum, UTCDateTime, str_enum, utcnow
 from recruit.extensions import db
 from recruit.pii import EncryptedText, pii_hash
 from recruit.refdata.codes import Education, Gender
+from recruit.validators import mask_id_number, mask_phone
 
 if TYPE_CHECKING:
     from recruit.auth.models import User
@@ -88,6 +90,40 @@ class TentativeHire(db.Model):
         else:
             self.seeker_id_hash = pii_hash(value)
         return value
+
+    # --- what the intent reached (DESIGN §2.5): one definition for reports, summaries, API ---
+
+    @hybrid_property
+    def reached_hired(self) -> bool:
+        """Whether the intent reached 录用 (a later 放弃 or 离职 does not undo it)."""
+        return self.hired_on is not None or self.outcome in (Outcome.HIRED, Outcome.STARTED)
+
+    @reached_hired.inplace.expression
+    @classmethod
+    def _reached_hired_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.or_(cls.hired_on.is_not(None), cls.outcome.in_([Outcome.HIRED, Outcome.STARTED]))
+
+    @hybrid_property
+    def reached_started(self) -> bool:
+        """Whether the intent reached 到岗."""
+        return self.started_on is not None or self.outcome is Outcome.STARTED
+
+    @reached_started.inplace.expression
+    @classmethod
+    def _reached_started_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.or_(cls.started_on.is_not(None), cls.outcome == Outcome.STARTED)
+
+    # --- personal data, masked: the full values leave only through hires.contact -------------
+
+    @property
+    def masked_phone(self) -> str:
+        """Return the phone as 139****5678 (empty once the retention period removed it)."""
+        return mask_phone(self.seeker_phone) if self.seeker_phone else ""
+
+    @property
+    def masked_id_number(self) -> str:
+        """Return the ID number masked, or empty when none was given."""
+        return mask_id_number(self.seeker_id_number) if self.seeker_id_number else ""
 
     def __repr__(self) -> str:
         return f"<TentativeHire {self.id} fair={self.fair_id} pos={self.position_id}>"

@@ -7,11 +7,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from recruit.db_types import LabelledEnum, UTCDateTime, str_enum, utcnow
+from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db
+from recruit.formatting import local_today
 from recruit.refdata.codes import Education, EmploymentType, Experience
 
 if TYPE_CHECKING:
-    from recruit.employers.models import Employer
     from recruit.refdata.models import Region
 
 
@@ -26,6 +27,25 @@ class PositionStatus(LabelledEnum):
 
 #: Positions in these states are visible to the public and published to channels.
 PUBLIC_STATUSES = (PositionStatus.OPEN,)
+#: Recruiting stopped after the position was public: its page says so instead of 404.
+ENDED_STATUSES = (PositionStatus.CLOSED, PositionStatus.FILLED, PositionStatus.EXPIRED)
+#: The employer may still stop recruiting for a position in these states.
+CLOSABLE_STATUSES = (PositionStatus.OPEN, PositionStatus.PENDING, PositionStatus.DRAFT)
+#: The most people one position (or one fair offer of it) may recruit.
+MAX_OPENINGS = 9999
+
+
+def public_clause(today: date | None = None) -> sa.ColumnElement[bool]:
+    """Return the SQL condition of a public position; the query must join Employer.
+
+    Public = open, still valid today (local date), and its employer approved: exactly
+    Position.is_public, for searches, feeds and the channels' desired state.
+    """
+    return sa.and_(
+        Position.status.in_(PUBLIC_STATUSES),
+        Position.valid_until >= (today or local_today()),
+        Employer.status == EmployerStatus.APPROVED,
+    )
 
 
 class Position(db.Model):
@@ -91,6 +111,49 @@ class Position(db.Model):
     def ref(self) -> str:
         """Return our stable reference for channels, never reused."""
         return f"ZZ-P{self.id:06d}"
+
+    # --- the position's rules, asked by services, pages, the API and templates alike ---------
+
+    @property
+    def is_public(self) -> bool:
+        """Whether anyone may see the position (public_clause in Python)."""
+        return (
+            self.status in PUBLIC_STATUSES
+            and self.valid_until >= local_today()
+            and self.employer.status is EmployerStatus.APPROVED
+        )
+
+    @property
+    def has_ended(self) -> bool:
+        """Whether it was public once and recruiting has stopped (closed, filled, past date)."""
+        return self.status in ENDED_STATUSES or (
+            self.status in PUBLIC_STATUSES and self.valid_until < local_today()
+        )
+
+    @property
+    def can_submit(self) -> bool:
+        """Whether the employer may send it to review (drafts only)."""
+        return self.status is PositionStatus.DRAFT
+
+    @property
+    def can_close(self) -> bool:
+        """Whether the employer may stop recruiting for it."""
+        return self.status in CLOSABLE_STATUSES
+
+    @property
+    def can_mark_filled(self) -> bool:
+        """Whether it may be marked as filled (an open position only)."""
+        return self.status is PositionStatus.OPEN
+
+    @property
+    def can_reopen(self) -> bool:
+        """Whether a closed, filled or expired position may recruit again."""
+        return self.status in ENDED_STATUSES
+
+    @property
+    def awaiting_review(self) -> bool:
+        """Whether an organizer has to publish it or send it back."""
+        return self.status is PositionStatus.PENDING
 
     def __repr__(self) -> str:
         return f"<Position {self.id} {self.title!r} {self.status.value}>"

@@ -1,4 +1,4 @@
-"""Signals the positions and employers domains send; other domains listen (sync, audit …)."""
+"""Signals the positions domain sends; other domains listen (sync …)."""
 
 from blinker import Namespace
 
@@ -10,7 +10,3 @@ _signals = Namespace()
 #: "revised", "closed", "filled", "expired", "rejected", "reopened"). Sent before the caller
 #: commits, so receivers write their rows into the same transaction.
 position_changed = _signals.signal("position-changed")
-
-#: Sent by the employers domain when an employer's status changes (approved, suspended …).
-#: The sender is the Employer; keyword ``reason`` is the new status value. Sent before commit.
-employer_changed = _signals.signal("employer-changed")

@@ -6,7 +6,7 @@ monthly trend, the funnel, the dashboard, the exports and `flask report summary`
 """
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
@@ -21,46 +21,12 @@ from recruit.fairs.models import (
     SeekerTally,
 )
 from recruit.formatting import local_day_bounds
-from recruit.hires.models import Outcome, TentativeHire
+from recruit.hires.models import TentativeHire
+from recruit.metrics import METRIC_NAMES, Metrics
 from recruit.positions.models import Position
 from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, FairType
 from recruit.refdata.models import IndustryChain, Region
 from recruit.refdata.services import get_industry_chain, region_codes_within
-
-METRIC_NAMES = (
-    "fairs",
-    "employer_attendances",
-    "positions_offered",
-    "seeker_entries",
-    "tentative_hires",
-    "hired",
-    "started",
-)
-
-#: (metric, Chinese label, unit) in the bureau's order.
-METRIC_LABELS = {
-    "fairs": ("举办招聘会", "场"),
-    "employer_attendances": ("进场用工企业", "家次"),
-    "positions_offered": ("提供岗位", "个次"),
-    "seeker_entries": ("入场求职", "人次"),
-    "tentative_hires": ("初步达成就业意向", "人次"),
-    "hired": ("录用", "人次"),
-    "started": ("到岗", "人次"),
-}
-
-
-@dataclass(frozen=True)
-class Metrics:
-    fairs: int
-    employer_attendances: int
-    positions_offered: int
-    seeker_entries: int
-    tentative_hires: int
-    hired: int
-    started: int
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -128,19 +94,6 @@ def counted_fairs(
     return query
 
 
-def reached_hired():
-    """Return the condition of an intent whose outcome reached 录用 (hired_on stays set)."""
-    return sa.or_(
-        TentativeHire.hired_on.is_not(None),
-        TentativeHire.outcome.in_([Outcome.HIRED, Outcome.STARTED]),
-    )
-
-
-def reached_started():
-    """Return the condition of an intent whose outcome reached 到岗."""
-    return sa.or_(TentativeHire.started_on.is_not(None), TentativeHire.outcome == Outcome.STARTED)
-
-
 def use_custom_plans() -> None:
     """On PostgreSQL, plan this transaction's report statements for their actual dates.
 
@@ -197,8 +150,8 @@ def metric_select(start: date, end: date, keys: Sequence = (), **filters) -> sa.
         sa.select(
             TentativeHire.fair_id,
             sa.func.count().label("n"),
-            sa.func.sum(sa.case((reached_hired(), one), else_=zero)).label("hired"),
-            sa.func.sum(sa.case((reached_started(), one), else_=zero)).label("started"),
+            sa.func.sum(sa.case((TentativeHire.reached_hired, one), else_=zero)).label("hired"),
+            sa.func.sum(sa.case((TentativeHire.reached_started, one), else_=zero)).label("started"),
         )
         .where(TentativeHire.fair_id.in_(counted))
         .group_by(TentativeHire.fair_id)
@@ -753,9 +706,9 @@ def _drill_down_select(report: ReportFilter, kind: str, step: str | None) -> sa.
             .order_by(Fair.starts_at, Fair.id, TentativeHire.id)
         )
         if step == "hired":
-            query = query.where(reached_hired())
+            query = query.where(TentativeHire.reached_hired)
         elif step == "started":
-            query = query.where(reached_started())
+            query = query.where(TentativeHire.reached_started)
         return query
     raise ValueError(f"unknown drill-down {kind!r}")
 

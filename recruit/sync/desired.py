@@ -12,11 +12,12 @@ import sqlalchemy as sa
 
 from recruit.channels.models import Channel, ChannelPosting, Desired, PostingState
 from recruit.employers.models import Employer, EmployerStatus
+from recruit.employers.signals import employer_changed
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
 from recruit.formatting import local_today
 from recruit.positions.models import PUBLIC_STATUSES, Position
-from recruit.positions.signals import employer_changed, position_changed
+from recruit.positions.signals import position_changed
 from recruit.refdata.models import IndustryChain
 
 logger = logging.getLogger(__name__)

@@ -6,10 +6,11 @@ import sqlalchemy as sa
 from recruit.audit.models import AuditLog
 from recruit.employers.models import EmployerStatus
 from recruit.employers.review import ReviewError, pending_employers, review_employer
+from recruit.employers.signals import employer_changed
 from recruit.extensions import db as _db
 from recruit.positions.models import PositionStatus
 from recruit.positions.review import pending_positions, review_position
-from recruit.positions.signals import employer_changed, position_changed
+from recruit.positions.signals import position_changed
 
 
 def test_approving_an_employer_is_audited_and_announced(db, make_employer, city_organizer):

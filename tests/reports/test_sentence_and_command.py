@@ -7,9 +7,10 @@ import pytest
 
 from recruit.fairs.models import ParticipationStatus
 from recruit.hires.models import Outcome
+from recruit.metrics import Metrics
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.services import get_industry_chain
-from recruit.reports.services import Metrics, ReportFilter, bureau_sentence, period_words
+from recruit.reports.services import ReportFilter, bureau_sentence, period_words
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,10 @@ import sqlalchemy as sa
 
 from recruit.channels.models import ChannelPosting, Desired, PostingState, SyncStatus
 from recruit.employers.models import EmployerStatus
+from recruit.employers.signals import employer_changed
 from recruit.positions.models import PositionStatus
 from recruit.positions.services import set_position_status
-from recruit.positions.signals import employer_changed, position_changed
+from recruit.positions.signals import position_changed
 from recruit.sync.services import run_channel_sync
 from tests.sync.conftest import TOKEN
 
