@@ -13,9 +13,11 @@ import openpyxl
 import sqlalchemy as sa
 
 from recruit import create_app
+from recruit.auth.actors import system
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairStatus
-from recruit.hires.services import TEMPLATE_COLUMNS, import_hires, offered_position_ids
+from recruit.fairs.summary import offered_position_ids
+from recruit.hires.imports import TEMPLATE_COLUMNS, import_hires
 from recruit.refdata.codes import Education, PriorityGroup
 
 
@@ -59,7 +61,7 @@ def time_import(app, rows: int) -> tuple[float, float, int, int]:
         started = time.perf_counter()
         data = build_file(sorted(offered_position_ids(fair)), rows)
         built = time.perf_counter()
-        result = import_hires(fair, data, by=None)
+        result = import_hires(fair, data, by=system("bench.import_hires"))
         db.session.flush()
         done = time.perf_counter()
         db.session.rollback()

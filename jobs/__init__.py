@@ -7,8 +7,7 @@ makes the weekly sync happen once however many scheduler processes there are.
 
 import contextlib
 import logging
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -16,43 +15,34 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from jobs.housekeeping import (
+    expire_positions_job,
+    purge_login_attempts_job,
+    purge_personal_data_job,
+    remind_outcomes_job,
+)
+from jobs.schedule import SHANGHAI, weekly_trigger
+from jobs.sync import weekly_sync
+from recruit.auth.actors import system
+from recruit.channels.models import SyncTrigger
+from recruit.channels.services import list_channels
+from recruit.db_types import utcnow
+from recruit.extensions import db
+
 logger = logging.getLogger(__name__)
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600}
-
-
-def weekly_trigger(schedule: str) -> CronTrigger:
-    """Return the cron trigger of a channel schedule such as "mon 02:00", in Asia/Shanghai."""
-    from recruit.channels.services import parse_schedule
-
-    day, hour, minute = parse_schedule(schedule)
-    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=SHANGHAI)
-
-
-def last_slot(schedule: str, now: datetime) -> datetime:
-    """Return the latest instant at or before now when the schedule fires."""
-    trigger = weekly_trigger(schedule)
-    moment = trigger.get_next_fire_time(None, now - timedelta(days=8))
-    found = moment
-    while moment is not None and moment <= now:
-        found = moment
-        moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
-    return found
+#: Who the scheduler acts as when it reads the channels.
+SCHEDULER = system("jobs.scheduler")
 
 
 def schedule_jobs(scheduler, app: Flask) -> None:
     """Add (or replace) the weekly sync of every enabled channel and the housekeeping jobs."""
-    from jobs.housekeeping import (
-        expire_positions_job,
-        purge_personal_data_job,
-        remind_outcomes_job,
-    )
-    from jobs.sync import weekly_sync
-    from recruit.channels.services import list_channels
-
     with app.app_context():
-        channels = [(c.code, c.schedule) for c in list_channels() if c.enabled]
+        try:
+            channels = [(c.code, c.schedule) for c in list_channels(SCHEDULER) if c.enabled]
+        finally:
+            db.session.remove()
     wanted = set()
     for code, schedule in channels:
         job_id = f"sync:{code}"
@@ -91,6 +81,14 @@ def schedule_jobs(scheduler, app: Flask) -> None:
         **JOB_DEFAULTS,
     )
     scheduler.add_job(
+        purge_login_attempts_job,
+        CronTrigger(hour=0, minute=50, timezone=SHANGHAI),
+        args=[app],
+        id="purge-login-attempts",
+        replace_existing=True,
+        **JOB_DEFAULTS,
+    )
+    scheduler.add_job(
         remind_outcomes_job,
         CronTrigger(day_of_week="mon", hour=9, minute=0, timezone=SHANGHAI),
         args=[app],
@@ -101,37 +99,24 @@ def schedule_jobs(scheduler, app: Flask) -> None:
 
 
 def catch_up(app: Flask, now: datetime | None = None) -> list[str]:
-    """Run now the weekly sync of each enabled channel whose last slot has no completed run."""
-    from jobs.sync import weekly_sync
-    from recruit.channels.models import SyncStatus, SyncTrigger
-    from recruit.channels.services import list_channels
-    from recruit.db_types import utcnow
-    from recruit.extensions import db
-    from recruit.sync.services import iso_week
+    """Run now the weekly sync of each enabled channel whose last slot has no completed run.
 
+    Every enabled channel is asked: the run ledger itself refuses a week already completed (or
+    one another scheduler is running). Returns the channels whose week ran now.
+    """
     now = now or utcnow()
-    due = []
     with app.app_context():
-        from recruit.channels.models import SyncRun
-
-        for channel in list_channels():
-            if not channel.enabled:
-                continue
-            week = iso_week(last_slot(channel.schedule, now))
-            done = db.session.scalar(
-                db.select(SyncRun.id).where(
-                    SyncRun.channel_id == channel.id,
-                    SyncRun.week == week,
-                    SyncRun.status == SyncStatus.COMPLETED,
-                )
-            )
-            if done is None:
-                due.append((channel.code, channel.schedule))
-        db.session.remove()
-    for code, schedule in due:
-        logger.info("Catching up the weekly sync of %s", code)
-        weekly_sync(app, code, schedule=schedule, trigger=SyncTrigger.CATCH_UP, now=now)
-    return [code for code, _ in due]
+        try:
+            channels = [(c.code, c.schedule) for c in list_channels(SCHEDULER) if c.enabled]
+        finally:
+            db.session.remove()
+    caught_up = []
+    for code, schedule in channels:
+        run_id = weekly_sync(app, code, schedule=schedule, trigger=SyncTrigger.CATCH_UP, now=now)
+        if run_id is not None:
+            logger.info("Caught up the weekly sync of %s", code)
+            caught_up.append(code)
+    return caught_up
 
 
 def build_scheduler(app: Flask, scheduler_cls=BlockingScheduler):

@@ -1,22 +1,33 @@
-"""Daily expiry of positions and of seekers' personal data; the weekly outcome reminder."""
+"""Daily expiry of positions, of seekers' personal data and of old sign-in failures; the weekly
+outcome reminder.
+
+Each job runs in its own app context as one unit of work, acting as a named system actor.
+"""
 
 import logging
 
 from flask import Flask
+
+from jobs.schedule import iso_week
+from recruit.auth.actors import system
+from recruit.auth.throttle import purge_old_attempts
+from recruit.db_types import utcnow
+from recruit.extensions import db
+from recruit.formatting import local_today
+from recruit.hires.privacy import purge_personal_data
+from recruit.positions.services import expire_positions
+from recruit.reminders.services import remind_intents_awaiting_outcome
+from recruit.uow import unit_of_work
 
 logger = logging.getLogger(__name__)
 
 
 def expire_positions_job(app: Flask) -> int:
     """Expire open positions past their valid_until (daily)."""
-    from recruit.extensions import db
-    from recruit.formatting import local_today
-    from recruit.positions.services import expire_positions
-
     with app.app_context():
         try:
-            count = expire_positions(local_today())
-            db.session.commit()
+            with unit_of_work():
+                count = expire_positions(local_today(), by=system("jobs.expire_positions"))
             logger.info("Expired %d positions", count)
             return count
         finally:
@@ -25,31 +36,36 @@ def expire_positions_job(app: Flask) -> int:
 
 def remind_outcomes_job(app: Flask) -> int:
     """Record this week's reminders of intents waiting 14+ days for an outcome (weekly)."""
-    from recruit.db_types import utcnow
-    from recruit.extensions import db
-    from recruit.reminders.services import remind_intents_awaiting_outcome
-    from recruit.sync.services import iso_week
-
     with app.app_context():
         try:
             now = utcnow()
-            count = remind_intents_awaiting_outcome(iso_week(now), now)
-            db.session.commit()
-            return count
+            with unit_of_work():
+                return remind_intents_awaiting_outcome(iso_week(now), now)
         finally:
             db.session.remove()
 
 
 def purge_personal_data_job(app: Flask) -> int:
     """Remove seekers' personal data past the retention period (daily)."""
-    from recruit.extensions import db
-    from recruit.formatting import local_today
-    from recruit.hires.privacy import purge_personal_data
-
     with app.app_context():
         try:
-            count = purge_personal_data(local_today(), app.config["PII_RETENTION_MONTHS"])
-            db.session.commit()
+            with unit_of_work():
+                return purge_personal_data(
+                    local_today(),
+                    app.config["PII_RETENTION_MONTHS"],
+                    by=system("jobs.purge_personal_data"),
+                )
+        finally:
+            db.session.remove()
+
+
+def purge_login_attempts_job(app: Flask) -> int:
+    """Delete sign-in failures older than a day, so the throttle's table stays small (daily)."""
+    with app.app_context():
+        try:
+            with unit_of_work():
+                count = purge_old_attempts()
+            logger.info("Purged %d old sign-in failures", count)
             return count
         finally:
             db.session.remove()

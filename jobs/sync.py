@@ -5,7 +5,19 @@ from datetime import datetime
 
 from flask import Flask
 
+from jobs.schedule import iso_week, last_slot
+from recruit.auth.actors import system
+from recruit.channels.models import SyncTrigger
+from recruit.channels.services import get_channel
+from recruit.db_types import utcnow
+from recruit.errors import Conflict, NotFound
+from recruit.extensions import db
+from recruit.sync.services import run_channel_sync
+
 logger = logging.getLogger(__name__)
+
+#: Who the weekly runs are started by, in the audit log and on the run rows.
+ACTOR = system("jobs.weekly_sync")
 
 
 def weekly_sync(
@@ -13,28 +25,25 @@ def weekly_sync(
     code: str,
     *,
     schedule: str | None = None,
-    trigger=None,
+    trigger: SyncTrigger = SyncTrigger.SCHEDULE,
     now: datetime | None = None,
 ) -> int | None:
     """Run this week's sync of a channel once (ledger row per ISO week); return the run id."""
-    from jobs import last_slot
-    from recruit.channels.models import SyncTrigger
-    from recruit.channels.services import get_channel
-    from recruit.db_types import utcnow
-    from recruit.extensions import db
-    from recruit.sync.services import RunRefused, iso_week, run_channel_sync
-
     with app.app_context():
         try:
-            channel = get_channel(code)
+            try:
+                channel = get_channel(ACTOR, code)
+            except NotFound:
+                channel = None
             if channel is None or not channel.enabled:
                 logger.info("Weekly sync of %s skipped: channel missing or disabled", code)
                 return None
             week = iso_week(last_slot(schedule or channel.schedule, now or utcnow()))
             try:
-                run = run_channel_sync(channel, trigger or SyncTrigger.SCHEDULE, week=week)
-            except RunRefused as refusal:
-                logger.info("Weekly sync of %s (%s) not started: %s", code, week, refusal)
+                # The run commits as it goes: its ledger row and each item.
+                run = run_channel_sync(channel, trigger, week=week, by=ACTOR)
+            except Conflict as refusal:
+                logger.info("Weekly sync of %s (%s) not started: %s", code, week, refusal.message)
                 return None
             logger.info("Weekly sync of %s (%s): run %s %s", code, week, run.id, run.status)
             return run.id

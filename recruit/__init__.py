@@ -52,6 +52,7 @@ def create_app(config: object | str | None = None, **overrides) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions to this app."""
     from recruit import models  # noqa: F401  (every model must be known to Alembic)
+    from recruit.auth.actors import Visitor
     from recruit.extensions import bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -60,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     bootstrap.init_app(app)
 
+    login_manager.anonymous_user = Visitor
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录。"
     login_manager.login_message_category = "warning"
@@ -91,17 +93,17 @@ def _sqlite_on_begin(connection) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
-    from recruit.admin import bp as admin_bp
-    from recruit.api import register_api
-    from recruit.auth import bp as auth_bp
-    from recruit.channels import bp as channels_bp
+    from recruit.admin.routes import bp as admin_bp
+    from recruit.api.registry import register_api
+    from recruit.auth.routes import bp as auth_bp
+    from recruit.channels.routes import bp as channels_bp
     from recruit.employers.portal import bp as employer_bp
     from recruit.employers.routes import bp as employers_bp
-    from recruit.manage import bp as manage_bp
-    from recruit.public import bp as public_bp
+    from recruit.manage.routes import bp as manage_bp
     from recruit.public.fairs import bp as fairs_bp
     from recruit.public.positions import bp as positions_bp
-    from recruit.reports import bp as reports_bp
+    from recruit.public.routes import bp as public_bp
+    from recruit.reports.routes import bp as reports_bp
     from recruit.sync import init_app as init_sync
     from recruit.sync.feeds import bp as feeds_bp
 

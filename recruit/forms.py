@@ -1,6 +1,7 @@
 """What every page form does with a service's refusal: messages beside the fields they name."""
 
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from recruit.errors import ServiceError
 
@@ -23,3 +24,8 @@ def show_refusal(
             field.errors = [*field.errors, message]
         else:
             form.form_errors.append(message)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Turn (value, label) pairs into the choice objects WTForms 3.3 expects."""
+    return [SelectChoice(str(value), label) for value, label in pairs]

@@ -34,11 +34,27 @@ class _Taken:
 
 #: (table, frozenset of columns) → what losing that unique constraint's race means.
 _UNIQUE_RACES: dict[tuple[str, frozenset[str]], _Taken] = {}
+#: table → what a moved version column means, in the words of that domain.
+_STALE_MESSAGES: dict[str, str] = {}
 
 
 def register_unique_race(table: str, columns: tuple[str, ...], field: str, message: str) -> None:
     """Say what a lost race on a unique constraint means to the user (called by its domain)."""
     _UNIQUE_RACES[(table, frozenset(columns))] = _Taken(field, message)
+
+
+def register_stale_message(table: str, message: str) -> None:
+    """Say how a lost optimistic-lock race on this table reads (called by its domain)."""
+    _STALE_MESSAGES[table] = message
+
+
+_STALE_TABLE = re.compile(r"statement on table '(\w+)'")
+
+
+def stale_for(error: StaleDataError) -> Stale:
+    """Turn a version column that moved under an edit into the Stale its domain words."""
+    match = _STALE_TABLE.search(str(error))
+    return Stale(_STALE_MESSAGES.get(match.group(1) if match else "", STALE_MESSAGE))
 
 
 _SQLITE_UNIQUE = re.compile(r"UNIQUE constraint failed: ([\w.]+(?:, [\w.]+)*)")
@@ -70,23 +86,37 @@ def conflict_for(error: sa.exc.IntegrityError) -> Conflict:
 
 
 @contextmanager
-def unit_of_work() -> Iterator[None]:
-    """Commit what the block did, or roll it all back and raise a ServiceError."""
+def unit_of_work(*, keep_loaded: bool = False) -> Iterator[None]:
+    """Commit what the block did, or roll it all back and raise a ServiceError.
+
+    keep_loaded: a read that only adds an audit entry (a disclosure) keeps the records it read
+    loaded after the commit, so that showing them does not read each one again.
+    """
     try:
         yield
-        db.session.commit()
+        _commit(keep_loaded)
     except ServiceError:
         db.session.rollback()
         raise
-    except StaleDataError:
+    except StaleDataError as error:
         db.session.rollback()
-        raise Stale(STALE_MESSAGE) from None
+        raise stale_for(error) from None
     except sa.exc.IntegrityError as error:
         db.session.rollback()
         raise conflict_for(error) from None
     except BaseException:
         db.session.rollback()
         raise
+
+
+def _commit(keep_loaded: bool) -> None:
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = expire and not keep_loaded
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def transactional(view: Callable) -> Callable:

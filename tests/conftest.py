@@ -18,6 +18,8 @@ from flask_migrate import upgrade
 
 from recruit import create_app
 from recruit.auth.models import Role, User
+from recruit.auth.tokens import create_token
+from recruit.channels.services import seed_channels
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db as _db
 from recruit.fairs.models import Fair, FairStatus
@@ -71,6 +73,7 @@ def app(database_url, tmp_path_factory):
     with app.app_context():
         upgrade()
         load_refdata()
+        seed_channels()
         _db.session.commit()
         _db.session.remove()
     yield app
@@ -228,6 +231,18 @@ def make_user(db, make_employer):
         db.session.add(user)
         db.session.flush()
         return user
+
+    return factory
+
+
+@pytest.fixture
+def bearer(db):
+    """Return a factory: user → Authorization header with a fresh API token."""
+
+    def factory(user) -> dict[str, str]:
+        _token, secret = create_token(user, "test")
+        db.session.flush()
+        return {"Authorization": f"Bearer {secret}"}
 
     return factory
 

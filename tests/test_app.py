@@ -86,6 +86,6 @@ def test_ids_beyond_what_the_database_holds_are_not_found_rather_than_errors(cli
 def test_calendar_extremes_in_a_period_do_not_break_queries(app):
     from datetime import date
 
-    from recruit.reports.services import compute_metrics
+    from recruit.reports.metrics import compute_metrics
 
     assert compute_metrics(date(1, 1, 1), date(9999, 12, 31)).fairs >= 0

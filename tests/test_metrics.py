@@ -17,7 +17,7 @@ from recruit.formatting import LOCAL_TZ, bureau_number
 from recruit.hires.models import Outcome, TentativeHire
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.services import get_industry_chain
-from recruit.reports.services import compute_metrics
+from recruit.reports.metrics import compute_metrics
 
 MARCH = (date(2026, 3, 1), date(2026, 3, 31))
 APRIL = (date(2026, 4, 1), date(2026, 4, 30))

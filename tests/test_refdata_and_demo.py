@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from recruit.auth.models import Role, User
 from recruit.channels.models import Channel, ChannelKind
+from recruit.channels.services import seed_channels
 from recruit.db_types import utcnow
 from recruit.demo.services import DEMO_PASSWORD
 from recruit.employers.models import Employer, EmployerStatus
@@ -19,7 +20,7 @@ from recruit.positions.models import Position
 from recruit.refdata.codes import FairType
 from recruit.refdata.models import IndustryChain, Region
 from recruit.refdata.services import load_refdata, region_codes_within
-from recruit.reports.services import compute_metrics
+from recruit.reports.metrics import compute_metrics
 from recruit.validators import is_valid_id_number, is_valid_mobile, is_valid_uscc
 
 ZHUZHOU_COUNTIES = {
@@ -70,9 +71,11 @@ def test_load_refdata_adds_what_is_missing_and_nothing_the_second_time():
     )
     db.session.flush()
 
-    assert load_refdata() == {"regions": 1, "industry_chains": 1, "channels": 1}
+    assert load_refdata() == {"regions": 1, "industry_chains": 1}
+    assert seed_channels() == 1
     before = row_counts()
-    assert load_refdata() == {"regions": 0, "industry_chains": 0, "channels": 0}
+    assert load_refdata() == {"regions": 0, "industry_chains": 0}
+    assert seed_channels() == 0
     assert row_counts() == before
     assert db.session.get(Region, "430225").name == "炎陵县"
     assert db.session.scalar(sa.select(IndustryChain).where(IndustryChain.code == "fireworks"))
@@ -84,10 +87,23 @@ def test_load_refdata_keeps_an_admins_edits():
     channel.name = "就业超市（改名）"
     db.session.flush()
 
-    assert load_refdata() == {"regions": 0, "industry_chains": 0, "channels": 0}
+    assert load_refdata() == {"regions": 0, "industry_chains": 0}
+    assert seed_channels() == 0
     db.session.refresh(channel)
     assert channel.enabled is False
     assert channel.name == "就业超市（改名）"
+
+
+def test_refdata_load_command_seeds_the_reference_data_and_the_channels(runner):
+    db.session.delete(db.session.get(Region, "430225"))
+    db.session.delete(db.session.scalar(sa.select(Channel).where(Channel.code == "llzgz")))
+    db.session.commit()
+
+    result = runner.invoke(args=["refdata", "load"])
+
+    assert result.exit_code == 0, result.output
+    assert "新增行政区划 1 个、产业链 0 个、渠道 1 个" in result.output
+    assert db.session.scalar(sa.select(Channel).where(Channel.code == "llzgz")).enabled is True
 
 
 def test_zhuzhou_and_its_ten_counties_exist():

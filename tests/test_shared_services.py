@@ -5,14 +5,16 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from recruit.audit.models import AuditLog
+from recruit.auth.actors import system
 from recruit.auth.models import Role
 from recruit.auth.scope import in_scope, scope_region_codes
+from recruit.errors import NotFound
 from recruit.fairs.credit import signup_blocked_until
 from recruit.fairs.models import FairStatus, Participation, ParticipationStatus
 from recruit.formatting import LOCAL_TZ
 from recruit.positions.models import PositionStatus
 from recruit.positions.screening import screen_text
-from recruit.positions.services import expire_positions, set_position_status
+from recruit.positions.services import expire_positions, get_position, set_position_status
 from recruit.positions.signals import position_changed
 
 
@@ -104,8 +106,9 @@ def test_status_changes_are_audited_and_announced(db, make_position):
         heard.append((sender, reason))
 
     with position_changed.connected_to(listener):
-        set_position_status(position, PositionStatus.OPEN)
-        set_position_status(position, PositionStatus.OPEN)  # no change, no signal
+        set_position_status(position, PositionStatus.OPEN, by=system("tests"))
+        # No change, no signal.
+        set_position_status(position, PositionStatus.OPEN, by=system("tests"))
     assert heard == [(position, "open")]
     assert position.published_at is not None
     entry = db.session.query(AuditLog).filter_by(action="position.open").one()
@@ -117,7 +120,7 @@ def test_positions_past_valid_until_expire(db, make_position):
     overdue = make_position(valid_until=today - timedelta(days=1))
     current = make_position(valid_until=today)
     closed = make_position(valid_until=today - timedelta(days=5), status=PositionStatus.CLOSED)
-    assert expire_positions(today) == 1
+    assert expire_positions(today, by=system("jobs.expire_positions")) == 1
     assert overdue.status is PositionStatus.EXPIRED
     assert current.status is PositionStatus.OPEN
     assert closed.status is PositionStatus.CLOSED
@@ -136,3 +139,35 @@ def test_local_midnight_edges_use_shanghai_time(db, make_fair, make_employer):
     db.session.add(Participation(fair=fair, employer=employer, status=ParticipationStatus.NO_SHOW))
     _no_show(db, make_fair, employer, date(2026, 5, 1))
     assert signup_blocked_until(employer, today) == date(2026, 7, 30)
+
+
+def test_a_position_is_reached_by_its_employer_and_by_staff_of_its_region(make_user, make_position):
+    position = make_position(work_region_code="430211")
+    reaching = [
+        make_user(Role.EMPLOYER, employer=position.employer),
+        make_user(Role.ORGANIZER, region_code="430200"),
+        make_user(Role.ADMIN),
+        system("tests"),
+    ]
+    for actor in reaching:
+        assert get_position(actor, position.id) is position
+    for actor in (
+        make_user(Role.EMPLOYER),
+        make_user(Role.ORGANIZER, region_code="430281"),
+        make_user(Role.VIEWER),
+    ):
+        with pytest.raises(NotFound):
+            get_position(actor, position.id)
+    with pytest.raises(NotFound):
+        get_position(system("tests"), position.id + 1000)
+
+
+def test_expiry_reaches_only_the_actors_region(db, make_position, make_employer, make_user):
+    today = date(2026, 6, 1)
+    liling = make_position(
+        employer=make_employer(region_code="430281"), valid_until=today - timedelta(days=1)
+    )
+    tianyuan = make_position(valid_until=today - timedelta(days=1))
+    assert expire_positions(today, by=make_user(Role.ORGANIZER, region_code="430281")) == 1
+    assert liling.status is PositionStatus.EXPIRED
+    assert tianyuan.status is PositionStatus.OPEN

@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from flask import render_template, request
+from flask import Blueprint, render_template, request
 
-from recruit.admin import bp
 from recruit.audit.queries import OBJECT_LABELS, AuditFilter, audit_object_types, search_audit
 from recruit.auth.access import roles_required
 from recruit.auth.models import Role
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _date_arg(name: str) -> tuple[date | None, str | None]:

@@ -9,7 +9,7 @@ from recruit.api.security import BEARER, api_user, token_required
 from recruit.auth.services import authenticate
 from recruit.auth.throttle import Throttled
 from recruit.auth.tokens import create_token, list_tokens, revoke_token
-from recruit.extensions import db
+from recruit.uow import transactional, unit_of_work
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="登录与访问令牌")
 
@@ -58,15 +58,16 @@ class Tokens(MethodView):
     def post(self, data):
         """Exchange a username and password for a bearer token."""
         try:
-            user = authenticate(data["username"], data["password"])
+            # A failure is kept (committed) for the throttle, like a new token.
+            with unit_of_work():
+                user = authenticate(data["username"], data["password"])
+                if user is not None:
+                    token, secret = create_token(user, data["name"], data["days"])
         except Throttled as refusal:
             retry = {"Retry-After": str(refusal.wait)}
             raise ApiError(429, refusal.message(), headers=retry) from None
         if user is None:
-            db.session.commit()  # keep the failure for throttling
             raise ApiError(401, "用户名或密码错误，或账号已停用。")
-        token, secret = create_token(user, data["name"], data["days"])
-        db.session.commit()
         token.token = secret  # shown this once, never stored
         return token
 
@@ -86,11 +87,10 @@ class TokenItem(MethodView):
     @blp.response(204)
     @blp.alt_response(401, schema=ErrorSchema)
     @blp.alt_response(404, schema=ErrorSchema)
+    @transactional
     def delete(self, token_id):
         """Revoke one of the caller's tokens."""
-        if revoke_token(api_user(), token_id) is None:
-            raise ApiError(404)
-        db.session.commit()
+        revoke_token(api_user(), token_id)
 
 
 @blp.route("/me")

@@ -1,11 +1,14 @@
-"""Employer writes: registration, own positions, fair sign-up, intent outcomes (own only)."""
+"""Employer writes: registration, own positions, fair sign-up, intent outcomes (own only).
 
-import sqlalchemy as sa
+Thin doors: each handler parses, calls the service with the caller (api_user()) and presents
+the result; refusals reach the app's handler, which answers them by type (422/409/404/403).
+"""
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
-from recruit.api.errors import ApiError, ErrorSchema
+from recruit.api.errors import ErrorSchema
 from recruit.api.schemas import (
     EDUCATIONS,
     FairSchema,
@@ -17,35 +20,35 @@ from recruit.api.schemas import (
     page_schema,
 )
 from recruit.api.security import api_user, secured_by
-from recruit.api.service_errors import refusal
 from recruit.auth.models import Role
-from recruit.employers.fair_signup import (
-    SignupError,
+from recruit.employers.services import register_employer
+from recruit.errors import Invalid
+from recruit.extensions import db
+from recruit.fairs.participations import (
+    get_participation,
     open_fairs_query,
-    sign_up_for_fair,
+    sign_up,
     withdraw_participation,
 )
-from recruit.employers.services import RegistrationError, register_employer
-from recruit.extensions import db
-from recruit.fairs.models import Fair, Participation
-from recruit.hires.models import Outcome
-from recruit.hires.outcomes import (
-    OutcomeError,
-    employer_hires_query,
-    get_employer_hire,
-    record_outcome,
-)
-from recruit.positions.models import Position, PositionStatus
+from recruit.fairs.queries import get_fair_for_employer
+from recruit.hires.contact import Contact, disclose_contact, disclose_contacts
+from recruit.hires.intents import employer_hires, get_hire
+from recruit.hires.models import Outcome, TentativeHire
+from recruit.hires.outcomes import RECORDABLE, record_outcome
+from recruit.positions.models import MAX_OPENINGS, Position, PositionStatus
+from recruit.positions.rules import MAX_DESCRIPTION, MAX_TITLE
 from recruit.positions.services import (
-    PositionError,
     close_position,
     create_position,
+    employer_positions,
+    get_position,
     reopen_position,
     submit_position,
     update_position,
 )
 from recruit.refdata import codes
 from recruit.refdata.services import get_industry_chain
+from recruit.uow import transactional
 
 blp = Blueprint(
     "api_employer",
@@ -54,6 +57,8 @@ blp = Blueprint(
     description="用人单位：注册、岗位、报名、意向结果",
 )
 EMPLOYER = (Role.EMPLOYER,)
+#: Why the intent list discloses phones (named in the audit log), as on the employer's page.
+FOLLOW_UP = "outcome_follow_up"
 
 
 class RegistrationSchema(Schema):
@@ -82,11 +87,11 @@ class RegisteredSchema(Schema):
 
 
 class PositionInputSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(max=80))
-    description = fields.String(required=True, validate=validate.Length(max=5000))
+    title = fields.String(required=True, validate=validate.Length(max=MAX_TITLE))
+    description = fields.String(required=True, validate=validate.Length(max=MAX_DESCRIPTION))
     occupation_major_group = fields.Integer(required=True, validate=validate.Range(min=1, max=8))
     occupation_code = fields.String(load_default=None, allow_none=True)
-    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=9999))
+    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_OPENINGS))
     salary_min = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
     salary_max = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
     salary_negotiable = fields.Boolean(load_default=False)
@@ -149,6 +154,8 @@ class ParticipationSchema(Schema):
 
 
 class HireSchema(Schema):
+    """An intent as its employer sees it; the name and phone come from the disclosure gate."""
+
     id = fields.Integer()
     fair_id = fields.Integer()
     position_id = fields.Integer()
@@ -163,7 +170,7 @@ class HireSchema(Schema):
 class OutcomeSchema(Schema):
     outcome = fields.String(
         required=True,
-        validate=validate.OneOf(["hired", "started", "declined", "withdrawn"]),
+        validate=validate.OneOf([o.value for o in RECORDABLE]),
         metadata={"description": "hired 已录用，started 已到岗，declined 未录用，withdrawn 放弃"},
     )
     on = fields.Date(required=True)
@@ -177,12 +184,15 @@ OwnPositionPage = page_schema(OwnPositionSchema, "OwnPositionPage")
 OpenFairPage = page_schema(FairSchema, "OpenFairPage")
 HirePage = page_schema(HireSchema, "HirePage")
 
+#: The intent's own fields HireSchema shows; the seeker's come from a Contact.
+_HIRE_FIELDS = ("id", "fair_id", "position_id", "outcome", "hired_on", "started_on", "outcome_on")
 
-def _own_position(position_id: int) -> Position:
-    position = db.session.get(Position, position_id)
-    if position is None or position.employer_id != api_user().employer_id:
-        raise ApiError(404, "岗位不存在。")
-    return position
+
+def _hire_body(hire: TentativeHire, contact: Contact) -> dict:
+    """Present an intent with the contact details disclosed for it."""
+    body = {name: getattr(hire, name) for name in _HIRE_FIELDS}
+    body.update(seeker_name=contact.seeker_name, seeker_phone=contact.seeker_phone)
+    return body
 
 
 secured = secured_by(blp, *EMPLOYER)
@@ -192,22 +202,19 @@ secured = secured_by(blp, *EMPLOYER)
 class Registration(MethodView):
     @blp.arguments(RegistrationSchema)
     @blp.response(201, RegisteredSchema)
+    @blp.alt_response(409, schema=ErrorSchema)
     @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
     def post(self, data):
         """Register an employer and its first account; it waits for an organizer's review."""
         chain_code = data.pop("industry_chain", None)
         if chain_code:
             chain = get_industry_chain(chain_code)
             if chain is None:
-                raise ApiError(422, None, {"industry_chain": ["所属产业链：不存在。"]})
+                raise Invalid("所属产业链：不存在。", field="industry_chain")
             data["industry_chain_id"] = str(chain.id)
         data["password_confirm"] = data["password"]
-        try:
-            user = register_employer(data)
-        except RegistrationError as error:
-            db.session.rollback()
-            raise refusal(error) from None
-        db.session.commit()
+        user = register_employer(data)
         return {
             "employer_id": user.employer_id,
             "username": user.username,
@@ -222,13 +229,8 @@ class OwnPositions(MethodView):
     @blp.response(200, OwnPositionPage)
     def get(self, args):
         """List the caller's positions, newest first."""
-        query = (
-            sa.select(Position)
-            .where(Position.employer_id == api_user().employer_id)
-            .order_by(Position.id.desc())
-        )
-        if args.get("status"):
-            query = query.where(Position.status == PositionStatus(args["status"]))
+        status = PositionStatus(args["status"]) if args.get("status") else None
+        query = employer_positions(api_user(), status).order_by(None).order_by(Position.id.desc())
         return page_body(
             db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
         )
@@ -237,16 +239,11 @@ class OwnPositions(MethodView):
     @blp.arguments(PositionInputSchema)
     @blp.response(201, OwnPositionSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
     def post(self, data):
         """Create a draft position."""
-        user = api_user()
-        try:
-            position = create_position(user.employer, data, by=user)
-        except PositionError as error:
-            db.session.rollback()
-            raise refusal(error) from None
-        db.session.commit()
-        return position
+        return create_position(data, by=api_user())
 
 
 @blp.route("/employer/positions/<id:position_id>")
@@ -256,35 +253,21 @@ class OwnPosition(MethodView):
     @blp.alt_response(404, schema=ErrorSchema)
     def get(self, position_id):
         """Return one of the caller's positions."""
-        return _own_position(position_id)
+        return get_position(api_user(), position_id)
 
     @secured
     @blp.arguments(PositionUpdateSchema)
     @blp.response(200, OwnPositionSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
     def put(self, data, position_id):
         """Edit a position; a stale version is refused with 409 and nothing changes."""
-        position = _own_position(position_id)
+        position = get_position(api_user(), position_id)
         version = data.pop("version")
-        try:
-            update_position(position, data, version=version, by=api_user())
-        except PositionError as error:
-            db.session.rollback()
-            raise refusal(error) from None
-        db.session.commit()
+        update_position(position, data, version=version, by=api_user())
         return position
-
-
-def _position_action(position_id: int, action) -> tuple[Position, object]:
-    position = _own_position(position_id)
-    try:
-        result = action(position)
-    except PositionError as error:
-        db.session.rollback()
-        raise refusal(error) from None
-    db.session.commit()
-    return position, result
 
 
 @blp.route("/employer/positions/<id:position_id>/submit")
@@ -294,11 +277,11 @@ class SubmitPosition(MethodView):
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
     @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
     def post(self, position_id):
-        """Send a draft to review; screening refuses discriminatory wording (422)."""
-        position, warnings = _position_action(
-            position_id, lambda p: submit_position(p, by=api_user())
-        )
+        """Send a draft to review; screening refuses discriminatory wording (422, description)."""
+        position = get_position(api_user(), position_id)
+        warnings = submit_position(position, by=api_user())
         return {"position": position, "warnings": [flag.message() for flag in warnings]}
 
 
@@ -309,11 +292,11 @@ class ClosePosition(MethodView):
     @blp.response(200, OwnPositionSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @transactional
     def post(self, data, position_id):
-        """Stop recruiting (closed, or filled with {"filled": true})."""
-        position, _ = _position_action(
-            position_id, lambda p: close_position(p, filled=data["filled"], by=api_user())
-        )
+        """Stop recruiting (closed, or filled with {"filled": true} for an open position)."""
+        position = get_position(api_user(), position_id)
+        close_position(position, filled=data["filled"], by=api_user())
         return position
 
 
@@ -324,9 +307,11 @@ class ReopenPosition(MethodView):
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
     @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
     def post(self, position_id):
         """Reopen a closed, filled or expired position."""
-        position, _ = _position_action(position_id, lambda p: reopen_position(p, by=api_user()))
+        position = get_position(api_user(), position_id)
+        reopen_position(position, by=api_user())
         return position
 
 
@@ -351,22 +336,13 @@ class FairSignup(MethodView):
     @blp.response(201, ParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
     def post(self, data, fair_id):
         """Sign up for a fair with positions and openings (status requested)."""
-        fair = db.session.get(Fair, fair_id)
-        if fair is None:
-            raise ApiError(404, "招聘会不存在。")
-        offers: dict[int, int] = {}
-        for offer in data["offers"]:
-            offers[offer["position_id"]] = offer["openings"]
-        user = api_user()
-        try:
-            participation = sign_up_for_fair(user.employer, fair, offers, by=user)
-        except SignupError as error:
-            db.session.rollback()
-            raise refusal(error) from None
-        db.session.commit()
-        return participation
+        fair = get_fair_for_employer(api_user(), fair_id)
+        offers = {offer["position_id"]: offer["openings"] for offer in data["offers"]}
+        return sign_up(fair, offers, by=api_user())
 
 
 @blp.route("/employer/participations/<id:participation_id>/withdraw")
@@ -375,17 +351,11 @@ class Withdraw(MethodView):
     @blp.response(200, ParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @transactional
     def post(self, participation_id):
-        """Withdraw a sign-up before the registration deadline."""
-        participation = db.session.get(Participation, participation_id)
-        if participation is None or participation.employer_id != api_user().employer_id:
-            raise ApiError(404, "报名记录不存在。")
-        try:
-            withdraw_participation(participation, by=api_user())
-        except SignupError as error:
-            db.session.rollback()
-            raise refusal(error) from None
-        db.session.commit()
+        """Withdraw a sign-up while sign-ups are open."""
+        participation = get_participation(api_user(), participation_id)
+        withdraw_participation(participation, by=api_user())
         return participation
 
 
@@ -394,13 +364,23 @@ class OwnHires(MethodView):
     @secured
     @blp.arguments(HireListArgs, location="query", unknown=RAISE)
     @blp.response(200, HirePage)
+    @transactional
     def get(self, args):
-        """List intents made for the caller's positions (phone shown, never the ID number)."""
+        """List intents made for the caller's positions (phone shown, never the ID number).
+
+        Showing the phones is a disclosure: one audit entry per page.
+        """
         outcome = Outcome(args["outcome"]) if args.get("outcome") else None
-        query = employer_hires_query(api_user().employer, outcome)
-        return page_body(
-            db.paginate(query, page=args["page"], per_page=args["per_page"], error_out=False)
+        page = db.paginate(
+            employer_hires(api_user(), outcome),
+            page=args["page"],
+            per_page=args["per_page"],
+            error_out=False,
         )
+        contacts = disclose_contacts(api_user(), page.items, purpose=FOLLOW_UP)
+        body = page_body(page)
+        body["items"] = [_hire_body(hire, contacts[hire.id]) for hire in page.items]
+        return body
 
 
 @blp.route("/employer/hires/<id:hire_id>/outcome")
@@ -410,16 +390,10 @@ class HireOutcome(MethodView):
     @blp.response(200, HireSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
     def post(self, data, hire_id):
         """Record 已录用 / 已到岗 / 未录用 / 放弃 with its date."""
-        user = api_user()
-        hire = get_employer_hire(user.employer, hire_id)
-        if hire is None:
-            raise ApiError(404, "就业意向不存在。")
-        try:
-            record_outcome(hire, data["outcome"], data["on"], by=user)
-        except OutcomeError as error:
-            db.session.rollback()
-            raise refusal(error) from None
-        db.session.commit()
-        return hire
+        hire = get_hire(api_user(), hire_id)
+        record_outcome(hire, data["outcome"], data["on"], by=api_user())
+        return _hire_body(hire, disclose_contact(api_user(), hire, purpose=FOLLOW_UP))

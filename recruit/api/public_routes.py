@@ -17,13 +17,16 @@ from recruit.api.schemas import (
     page_body,
     page_schema,
 )
-from recruit.employers.models import Employer, EmployerStatus
+from recruit.employers.models import Employer
 from recruit.extensions import db
-from recruit.fairs.models import Fair
-from recruit.fairs.services import FairFilters
+from recruit.fairs.queries import (
+    FairFilters,
+    fair_participants,
+    get_public_fair,
+    public_fairs_query,
+)
 from recruit.positions.models import Position
-from recruit.positions.search import SearchFilters, is_public, search_positions_query
-from recruit.public.queries import fair_participants, is_public_fair, public_fairs_query
+from recruit.positions.search import SearchFilters, search_positions_query
 from recruit.refdata.services import get_industry_chain
 
 blp = Blueprint("api_public", __name__, url_prefix="/api/v1", description="公开查询（无需令牌）")
@@ -79,9 +82,7 @@ class FairItem(MethodView):
     @blp.alt_response(404, schema=ErrorSchema)
     def get(self, fair_id):
         """Return a fair with its accepted employers, booths and the positions they offer."""
-        fair = db.session.get(Fair, fair_id)
-        if fair is None or not is_public_fair(fair):
-            raise ApiError(404, "招聘会不存在。")
+        fair = get_public_fair(fair_id)
         fair.participants = fair_participants(fair)
         return fair
 
@@ -114,7 +115,7 @@ class PositionItem(MethodView):
     def get(self, position_id):
         """Return an open position; closed, expired or unreviewed ones are not found."""
         position = db.session.get(Position, position_id)
-        if position is None or not is_public(position):
+        if position is None or not position.is_public:
             raise ApiError(404, "岗位不存在或已结束招聘。")
         return position
 
@@ -126,7 +127,7 @@ class EmployerItem(MethodView):
     def get(self, employer_id):
         """Return an approved employer's public profile with its open positions."""
         employer = db.session.get(Employer, employer_id)
-        if employer is None or employer.status is not EmployerStatus.APPROVED:
+        if employer is None or not employer.is_public:
             raise ApiError(404, "企业不存在。")
         query = search_positions_query(SearchFilters()).where(Position.employer_id == employer.id)
         employer.positions_public = list(db.session.scalars(query.limit(200)))

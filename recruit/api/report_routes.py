@@ -2,17 +2,14 @@
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, fields, validate
 
-from recruit.api.errors import ApiError, ErrorSchema
+from recruit.api.errors import ErrorSchema
 from recruit.api.schemas import FAIR_MODES, FAIR_TYPES
 from recruit.api.security import BEARER, api_user, token_required
-from recruit.auth.models import Role
-from recruit.auth.scope import in_scope
-from recruit.extensions import db
-from recruit.refdata.models import Region
-from recruit.refdata.services import get_industry_chain
-from recruit.reports.services import ReportFilter, bureau_sentence, compute_metrics
+from recruit.reports.metrics import ReportFilter
+from recruit.reports.scope import REPORT_ROLES
+from recruit.reports.services import summarize
 
 blp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports", description="统计报表")
 
@@ -24,11 +21,6 @@ class SummaryArgsSchema(Schema):
     industry_chain = fields.String(validate=validate.Length(max=40))
     fair_type = fields.String(validate=validate.OneOf(FAIR_TYPES))
     mode = fields.String(validate=validate.OneOf(FAIR_MODES))
-
-    @validates_schema
-    def _period(self, data, **_kwargs):
-        if "start" in data and "end" in data and data["end"] < data["start"]:
-            raise ValidationError("结束日期不能早于开始日期。", "end")
 
 
 class SummarySchema(Schema):
@@ -50,7 +42,7 @@ class SummarySchema(Schema):
 
 @blp.route("/summary")
 class Summary(MethodView):
-    @token_required(Role.ADMIN, Role.ORGANIZER, Role.VIEWER)
+    @token_required(*REPORT_ROLES)
     @blp.doc(security=BEARER)
     @blp.arguments(SummaryArgsSchema, location="query", unknown=RAISE)
     @blp.response(200, SummarySchema)
@@ -58,25 +50,19 @@ class Summary(MethodView):
     @blp.alt_response(403, schema=ErrorSchema)
     def get(self, args):
         """Return the metrics of a period and scope, and the bureau's sentence."""
-        user = api_user()
-        region = args.get("region")
-        if user.role is Role.ORGANIZER:
-            region = region or user.region_code
-            if not in_scope(user, region):
-                raise ApiError(403, f"只能查询本账号负责的地区（{user.region_code}）及其下级。")
-        if region and db.session.get(Region, region) is None:
-            raise ApiError(422, None, {"region": [f"没有这个地区代码：{region}"]})
-        chain = args.get("industry_chain")
-        if chain and get_industry_chain(chain) is None:
-            raise ApiError(422, None, {"industry_chain": [f"没有这个产业链代码：{chain}"]})
         report = ReportFilter(
-            args["start"], args["end"], region, args.get("fair_type"), args.get("mode"), chain
+            args["start"],
+            args["end"],
+            args.get("region"),
+            args.get("fair_type"),
+            args.get("mode"),
+            args.get("industry_chain"),
         )
-        metrics = compute_metrics(report.start, report.end, **report.kwargs())
+        summary = summarize(api_user(), report)
         return {
-            "start": report.start,
-            "end": report.end,
-            **report.kwargs(),
-            **metrics.as_dict(),
-            "sentence": bureau_sentence(report, metrics),
+            "start": summary.filter.start,
+            "end": summary.filter.end,
+            **summary.filter.kwargs(),
+            **summary.metrics.as_dict(),
+            "sentence": summary.sentence,
         }

@@ -2,7 +2,18 @@
 
 from marshmallow import Schema, fields, validate
 
+from recruit.positions.models import MAX_OPENINGS
 from recruit.refdata import codes
+
+
+def limit(minimum=None, maximum=None, *, max_length=None, **extra) -> dict:
+    """Document a limit the service enforces, without checking it here a second time.
+
+    The service's refusal names the field in the same words on the page and in the API; the
+    document still tells integrators the bounds (OpenAPI minimum / maximum / maxLength).
+    """
+    bounds = {"minimum": minimum, "maximum": maximum, "maxLength": max_length}
+    return {**{k: v for k, v in bounds.items() if v is not None}, **extra}
 
 
 class PageArgsSchema(Schema):
@@ -74,14 +85,6 @@ class EmployerBriefSchema(Schema):
     industry_section = fields.String()
 
 
-class SalarySchema(Schema):
-    min = fields.Integer(allow_none=True)
-    max = fields.Integer(allow_none=True)
-    negotiable = fields.Boolean()
-    unit = fields.Constant("MONTH")
-    currency = fields.Constant("CNY")
-
-
 class PositionSchema(Schema):
     id = fields.Integer()
     ref = fields.String()
@@ -139,7 +142,7 @@ class EmployerProfileSchema(EmployerBriefSchema):
 
 class OfferSchema(Schema):
     position_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
-    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=9999))
+    openings = fields.Integer(required=True, metadata=limit(1, MAX_OPENINGS))
 
 
 FAIR_TYPES = [t.value for t in codes.FairType]

@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import g, request
 
-from recruit.api.errors import ApiError
+from recruit.api.errors import ApiError, ErrorSchema
 from recruit.auth.models import Role, User
 from recruit.auth.tokens import user_for_token
 
@@ -44,7 +44,6 @@ def api_user() -> User:
 
 def secured_by(blp, *roles: Role) -> Callable:
     """Return a decorator that enforces a token (and roles) and documents it on `blp`."""
-    from recruit.api.errors import ErrorSchema
 
     def decorate(view: Callable) -> Callable:
         view = token_required(*roles)(view)

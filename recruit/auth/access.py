@@ -1,10 +1,10 @@
 """Role checks for views."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import wraps
 
-from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask import abort, session
 from flask_login import current_user, login_required
 
 from recruit.auth.models import Role
@@ -35,28 +35,13 @@ def note_password_entered() -> None:
     session[SIGNED_IN_AT] = datetime.now().astimezone().isoformat()
 
 
-def password_recently_entered() -> bool:
-    """Return whether the password was typed within RECENT_LOGIN_MINUTES."""
+def password_entered_at() -> datetime | None:
+    """Return when the password was last typed in this session (sign-in or re-check)."""
     value = session.get(SIGNED_IN_AT)
     if not value:
-        return False
+        return None
     try:
         at = datetime.fromisoformat(value)
     except ValueError:
-        return False
-    window = timedelta(minutes=current_app.config["RECENT_LOGIN_MINUTES"])
-    return datetime.now().astimezone() - at <= window
-
-
-def recent_login_required(view: Callable) -> Callable:
-    """Ask for the password again unless it was typed in the last few minutes."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not password_recently_entered():
-            flash("导出含求职者个人信息的数据前，请再次输入密码确认身份。", "warning")
-            return redirect(url_for("auth.reauth", next=request.full_path))
-        return view(*args, **kwargs)
-
-    return wrapped
+        return None
+    return at if at.tzinfo is not None else None

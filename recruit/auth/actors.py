@@ -6,6 +6,8 @@ user. A system actor has the whole installation in scope and is named in the aud
 
 from dataclasses import dataclass
 
+from flask_login import AnonymousUserMixin
+
 from recruit.auth.models import Role, User
 
 
@@ -29,8 +31,21 @@ class SystemActor:
         return f"system:{self.name}"
 
 
-#: A user or the system; every service's ``by`` is one of these.
-Actor = User | SystemActor
+class Visitor(AnonymousUserMixin):
+    """Someone not signed in: an actor with no role, so every service can ask it the same."""
+
+    id = None
+    role = None
+    region_code = None
+    employer_id = None
+    employer = None
+
+    def has_role(self, *_roles: Role | str) -> bool:
+        return False
+
+
+#: A user, a visitor or the system; every service's ``by`` is one of these.
+Actor = User | Visitor | SystemActor
 
 
 def system(name: str) -> SystemActor:

@@ -6,9 +6,11 @@ import click
 from flask.cli import with_appcontext
 
 from recruit.audit.services import record_audit
+from recruit.auth.actors import system
 from recruit.auth.models import Role
-from recruit.auth.services import UserError, create_user
+from recruit.auth.services import create_user
 from recruit.cli import CommandError
+from recruit.errors import Invalid
 from recruit.extensions import db
 
 
@@ -44,9 +46,14 @@ def create_command(username, role, region_code, employer_uscc, display_name, pas
             employer_uscc=employer_uscc,
             display_name=display_name,
         )
-    except UserError as error:
+    except Invalid as error:
         db.session.rollback()
         raise CommandError(str(error)) from None
-    record_audit("user.create", user, summary={"username": user.username, "role": role})
+    record_audit(
+        "user.create",
+        user,
+        by=system("command.users_create"),
+        summary={"username": user.username, "role": role},
+    )
     db.session.commit()
     click.echo(f"已创建用户 {user.username}（{user.role.label}）。")

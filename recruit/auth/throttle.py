@@ -79,9 +79,13 @@ def clear_failures(username: str) -> None:
     )
 
 
+#: Failures are kept this long, well past any throttle window; the daily job deletes the rest.
+ATTEMPTS_KEPT = timedelta(days=1)
+
+
 def purge_old_attempts() -> int:
-    """Delete attempts older than a day; return how many."""
+    """Delete attempts older than ATTEMPTS_KEPT; return how many (the caller commits)."""
     result = db.session.execute(
-        sa.delete(LoginAttempt).where(LoginAttempt.at < utcnow() - timedelta(days=1))
+        sa.delete(LoginAttempt).where(LoginAttempt.at < utcnow() - ATTEMPTS_KEPT)
     )
     return result.rowcount or 0

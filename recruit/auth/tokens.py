@@ -10,6 +10,7 @@ from flask import current_app
 from recruit.audit.services import record_audit
 from recruit.auth.models import ApiToken, User
 from recruit.db_types import utcnow
+from recruit.errors import NotFound
 from recruit.extensions import db
 
 TOKEN_PREFIX = "rk_"
@@ -63,11 +64,11 @@ def list_tokens(user: User) -> list[ApiToken]:
     )
 
 
-def revoke_token(user: User, token_id: int) -> ApiToken | None:
-    """Revoke one of the user's own tokens; return it, or None if it is not theirs."""
+def revoke_token(user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens (NotFound for anyone else's); return it."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        return None
+        raise NotFound("令牌不存在。")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         record_audit("api_token.revoke", token, by=user, summary={"name": token.name})

@@ -1,7 +1,1 @@
 """Outside channels (湘就业, 株洲市政府人才网, 就业超市, 这“醴”找工作) and their sync state."""
-
-from flask import Blueprint
-
-bp = Blueprint("channels", __name__, url_prefix="/channels")
-
-from recruit.channels import routes  # noqa: E402,F401

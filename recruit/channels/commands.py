@@ -3,9 +3,14 @@
 import click
 from flask.cli import with_appcontext
 
-from recruit.channels.services import ChannelError, get_channel, list_channels, update_channel
+from recruit.auth.actors import system
+from recruit.channels.services import get_channel, list_channels, update_channel
 from recruit.cli import CommandError
-from recruit.extensions import db
+from recruit.errors import NotFound, ServiceError
+from recruit.uow import unit_of_work
+
+#: Who the `channels` commands act as, in the audit log.
+ACTOR = system("command")
 
 
 @click.group("channels", help="外部渠道设置。")
@@ -17,7 +22,7 @@ def channels_cli() -> None:
 @with_appcontext
 def list_command() -> None:
     click.echo(f"{'代码':<8}{'名称':<20}{'类型':<16}{'启用':<6}{'时间':<14}{'范围':<16}接口地址")
-    for channel in list_channels():
+    for channel in list_channels(ACTOR):
         scope = ",".join(
             channel.scope_regions + channel.scope_industry_chains + channel.scope_fair_types
         )
@@ -26,6 +31,13 @@ def list_command() -> None:
             f"{'是' if channel.enabled else '否':<6}{channel.schedule:<14}{scope or '全部':<16}"
             f"{channel.base_url or '-'}"
         )
+
+
+def _channel(code: str):
+    try:
+        return get_channel(ACTOR, code)
+    except NotFound:
+        raise CommandError(f"没有代码为 {code} 的渠道") from None
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -44,9 +56,7 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @with_appcontext
 def set_command(code, base_url, token_env, enabled, scope_region, scope_industry_chain,
                 scope_fair_type, schedule) -> None:  # fmt: skip
-    channel = get_channel(code)
-    if channel is None:
-        raise CommandError(f"没有代码为 {code} 的渠道")
+    channel = _channel(code)
     changes = {}
     if base_url is not None:
         changes["base_url"] = base_url
@@ -65,9 +75,8 @@ def set_command(code, base_url, token_env, enabled, scope_region, scope_industry
     if not changes:
         raise CommandError("没有要修改的设置")
     try:
-        update_channel(channel, changes)
-    except ChannelError as error:
-        db.session.rollback()
-        raise CommandError(str(error)) from None
-    db.session.commit()
+        with unit_of_work():
+            update_channel(channel, changes, by=ACTOR)
+    except ServiceError as error:
+        raise CommandError(error.message) from None
     click.echo(f"渠道 {channel.code}（{channel.name}）已更新。")

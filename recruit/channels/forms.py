@@ -2,20 +2,26 @@
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectMultipleField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
+
+from recruit.channels.models import BASE_URL_MAX, SCHEDULE_MAX, TOKEN_ENV_MAX
 
 
 class ChannelForm(FlaskForm):
     enabled = BooleanField("启用")
-    base_url = StringField("接口地址", validators=[Optional(), Length(max=300)])
+    # The browser stops at the limits; the channels service checks them (and the formats).
+    base_url = StringField(
+        "接口地址", validators=[Optional()], render_kw={"maxlength": BASE_URL_MAX}
+    )
     token_env = StringField(
         "令牌环境变量名",
-        validators=[Optional(), Length(max=80)],
+        validators=[Optional()],
+        render_kw={"maxlength": TOKEN_ENV_MAX},
         description="令牌保存在服务器环境变量中，不入库。",
     )
     schedule = StringField(
         "同步时间（上海时间）",
-        validators=[Length(max=40)],
+        render_kw={"maxlength": SCHEDULE_MAX},
         description="每周一次，如 mon 02:00（星期用 mon、tue … sun）。",
     )
     scope_regions = SelectMultipleField("范围：地区", validate_choice=False)

@@ -5,12 +5,20 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from recruit.db_types import LabelledEnum, UTCDateTime, str_enum, utcnow
 from recruit.extensions import db
 
 if TYPE_CHECKING:
     from recruit.positions.models import Position
+
+
+#: The longest portal address and token variable name a channel keeps.
+BASE_URL_MAX = 300
+TOKEN_ENV_MAX = 80
+#: The longest schedule text, e.g. "mon 02:00" (stored canonical, so well under this).
+SCHEDULE_MAX = 40
 
 
 class ChannelKind(LabelledEnum):
@@ -33,10 +41,10 @@ class Channel(db.Model):
     scope_industry_chains: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     scope_fair_types: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
     #: Day names and local time in Asia/Shanghai, e.g. "mon 02:00".
-    schedule: so.Mapped[str] = so.mapped_column(sa.String(40), default="mon 02:00")
-    base_url: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    schedule: so.Mapped[str] = so.mapped_column(sa.String(SCHEDULE_MAX), default="mon 02:00")
+    base_url: so.Mapped[str | None] = so.mapped_column(sa.String(BASE_URL_MAX))
     #: The name of the environment variable holding the token; the token is never stored.
-    token_env: so.Mapped[str | None] = so.mapped_column(sa.String(80))
+    token_env: so.Mapped[str | None] = so.mapped_column(sa.String(TOKEN_ENV_MAX))
     #: Kind-specific settings: field mapping, xlsx column template, feed options.
     settings: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
@@ -48,6 +56,16 @@ class Channel(db.Model):
         day, _, at = (self.schedule or "").partition(" ")
         name = _DAY_LABELS.get(day.lower())
         return f"每周{name} {at}" if name and at else self.schedule
+
+    @property
+    def has_endpoint(self) -> bool:
+        """Whether the channel pushes to an address (base_url) with a token (token_env)."""
+        return self.kind is ChannelKind.HTTP_JSON
+
+    @property
+    def has_public_feed(self) -> bool:
+        """Whether /feeds/<code>.json and .xml answer: an enabled feed channel."""
+        return self.kind is ChannelKind.FEED and self.enabled
 
     def __repr__(self) -> str:
         return f"<Channel {self.code} {self.kind.value} enabled={self.enabled}>"
@@ -111,6 +129,26 @@ class ChannelPosting(db.Model):
 
     channel: so.Mapped[Channel] = so.relationship()
     position: so.Mapped["Position"] = so.relationship()
+
+    @hybrid_property
+    def can_retry(self) -> bool:
+        """Whether a manager may send it again by hand: refused by the channel (failed)."""
+        return self.state is PostingState.FAILED
+
+    @can_retry.inplace.expression
+    @classmethod
+    def _can_retry_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.state == PostingState.FAILED
+
+    @hybrid_property
+    def retried_next_run(self) -> bool:
+        """Whether the last tries failed only for now (5xx, timeouts): the next run retries."""
+        return self.state is PostingState.PENDING and self.last_error is not None
+
+    @retried_next_run.inplace.expression
+    @classmethod
+    def _retried_next_run_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.state == PostingState.PENDING, cls.last_error.is_not(None))
 
     def __repr__(self) -> str:
         return (

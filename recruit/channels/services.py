@@ -1,93 +1,206 @@
-"""Channel settings: change them and keep the desired state in step."""
+"""Channels: who may see and change them, their settings, their seeded rows, syncs by hand.
+
+Staff (admins and organizers) may look at every channel; admins and the city-level organizer
+may change settings, start runs and retry postings (`may_manage_channels`). Every door (the
+channel pages, the admin API, the `channels` and `sync` commands, the jobs) asks these
+functions; none restates the rule.
+"""
 
 import re
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 
 from recruit.audit.services import record_audit
-from recruit.channels.models import Channel
+from recruit.auth.actors import Actor
+from recruit.auth.models import Role
+from recruit.auth.scope import STAFF, require_role
+from recruit.channels.models import (
+    BASE_URL_MAX,
+    TOKEN_ENV_MAX,
+    Channel,
+    ChannelKind,
+    ChannelPosting,
+    SyncRun,
+    SyncTrigger,
+)
+from recruit.errors import Conflict, Forbidden, Invalid, NotFound
 from recruit.extensions import db
+from recruit.positions.models import Position
+from recruit.refdata import codes as refcodes
 from recruit.refdata.codes import FairType
 from recruit.refdata.models import IndustryChain, Region
-from recruit.sync.desired import refresh_desired
+from recruit.sync.desired import mark_pending, refresh_all, refresh_desired
+from recruit.sync.services import run_channel_sync
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: One day a week: the run ledger holds one scheduled run per channel and ISO week.
 _SCHEDULE = re.compile(r"^\s*([a-z]{3})\s+([01]?\d|2[0-3]):([0-5]\d)\s*$")
+_BASE_URL = re.compile(r"^https?://[^\s/]+")
+_TOKEN_ENV = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+FAIR_TYPES = frozenset(t.value for t in FairType)
+
+NOT_MANAGER = "只有系统管理员和市级组织者可以修改渠道设置或启动同步。"
+NOT_FOUND = "渠道不存在。"
+DISABLED = "渠道未启用，不能同步。"
 
 
-class ChannelError(ValueError):
-    """A channel setting was refused; the message names the field in Chinese."""
+# --- who may do what --------------------------------------------------------------------------
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
+
+def may_manage_channels(actor: Actor) -> bool:
+    """Return whether the actor may change channels and start runs (others only look).
+
+    Admins (and the system) may, and organizers of the whole city (CITY_REGION_CODE); a county
+    organizer may look but not act.
+    """
+    if actor.role is Role.ADMIN:
+        return True
+    return (
+        actor.role is Role.ORGANIZER and actor.region_code == current_app.config["CITY_REGION_CODE"]
+    )
+
+
+def require_channel_manager(actor: Actor) -> None:
+    """Refuse (Forbidden) unless the actor may change channels and start runs."""
+    if not may_manage_channels(actor):
+        raise Forbidden(NOT_MANAGER)
+
+
+# --- lookups ----------------------------------------------------------------------------------
+
+
+def get_channel(actor: Actor, code: str) -> Channel:
+    """Return the channel with this code for staff (Forbidden for others, NotFound if none)."""
+    require_role(actor, *STAFF)
+    channel = db.session.scalar(sa.select(Channel).where(Channel.code == code))
+    if channel is None:
+        raise NotFound(NOT_FOUND)
+    return channel
+
+
+def list_channels(actor: Actor) -> list[Channel]:
+    """Return all channels in their seeded order, for staff."""
+    require_role(actor, *STAFF)
+    return list(db.session.scalars(sa.select(Channel).order_by(Channel.id)))
+
+
+def feed_channel(code: str) -> Channel:
+    """Return the channel whose public feed this is (NotFound unless an enabled feed)."""
+    channel = db.session.scalar(sa.select(Channel).where(Channel.code == code))
+    if channel is None or not channel.has_public_feed:
+        raise NotFound(NOT_FOUND)
+    return channel
+
+
+def channel_states_for(actor: Actor, position: Position) -> list[dict] | None:
+    """Return the position's state on every channel, or None when the actor may not see it.
+
+    Only staff (admins and organizers) see where a position stands on the outside channels.
+    """
+    if not actor.has_role(*STAFF):
+        return None
+    rows = {
+        row.channel_id: row
+        for row in db.session.scalars(
+            sa.select(ChannelPosting).where(ChannelPosting.position_id == position.id)
+        )
+    }
+    channels = db.session.scalars(sa.select(Channel).order_by(Channel.id))
+    return [{"channel": channel, "row": rows.get(channel.id)} for channel in channels]
+
+
+# --- settings ---------------------------------------------------------------------------------
 
 
 def parse_schedule(text: str) -> tuple[str, int, int]:
     """Return (day name, hour, minute) of a weekly schedule such as "mon 02:00"."""
     match = _SCHEDULE.match((text or "").lower())
     if not match or match.group(1) not in DAY_NAMES:
-        raise ChannelError(
-            "schedule", "同步时间格式应为“星期 时:分”，如 mon 02:00（星期用 mon、tue … sun）"
+        raise Invalid(
+            "同步时间格式应为“星期 时:分”，如 mon 02:00（星期用 mon、tue … sun）",
+            field="schedule",
         )
     return match.group(1), int(match.group(2)), int(match.group(3))
 
 
-def get_channel(code: str) -> Channel | None:
-    """Return the channel with this code."""
-    return db.session.scalar(sa.select(Channel).where(Channel.code == code))
+def _known(column, values: list[str]) -> set[str]:
+    return set(db.session.scalars(sa.select(column).where(column.in_(values))))
 
 
-def list_channels() -> list[Channel]:
-    """Return all channels in their seeded order."""
-    return list(db.session.scalars(sa.select(Channel).order_by(Channel.id)))
+def _codes(values) -> list[str]:
+    return [value.strip() for value in values or [] if value and value.strip()]
 
 
-def update_channel(channel: Channel, changes: dict[str, Any], *, by=None) -> Channel:
-    """Apply setting changes, validated; a scope change rewrites the desired state at once."""
-    before = {key: getattr(channel, key) for key in changes}
-    if "base_url" in changes:
-        url = (changes["base_url"] or "").strip() or None
-        if url and not re.match(r"^https?://[^\s/]+", url):
-            raise ChannelError("base_url", "接口地址须以 http:// 或 https:// 开头")
-        changes["base_url"] = url
-    if "token_env" in changes:
-        name = (changes["token_env"] or "").strip() or None
-        if name and not re.fullmatch(r"[A-Z_][A-Z0-9_]*", name):
-            raise ChannelError("token_env", "令牌环境变量名只能包含大写字母、数字和下划线")
-        changes["token_env"] = name
-    if "schedule" in changes:
-        days, hour, minute = parse_schedule(changes["schedule"])
-        changes["schedule"] = f"{days} {hour:02d}:{minute:02d}"
-    if "scope_regions" in changes:
-        codes = [c.strip() for c in changes["scope_regions"] if c.strip()]
-        known = set(db.session.scalars(sa.select(Region.code).where(Region.code.in_(codes))))
-        unknown = [c for c in codes if c not in known]
+def _normalized(channel: Channel, changes: dict[str, Any]) -> dict[str, Any]:
+    """Return the changes cleaned up, or raise Invalid naming every field at fault."""
+    clean = dict(changes)
+    errors: dict[str, str] = {}
+    if "base_url" in clean:
+        url = (clean["base_url"] or "").strip() or None
+        if url and not _BASE_URL.match(url):
+            errors["base_url"] = "接口地址须以 http:// 或 https:// 开头"
+        elif url and len(url) > BASE_URL_MAX:
+            errors["base_url"] = f"接口地址不能超过 {BASE_URL_MAX} 个字符"
+        clean["base_url"] = url
+    if "token_env" in clean:
+        name = (clean["token_env"] or "").strip() or None
+        if name and not _TOKEN_ENV.fullmatch(name):
+            errors["token_env"] = "令牌环境变量名只能包含大写字母、数字和下划线"
+        elif name and len(name) > TOKEN_ENV_MAX:
+            errors["token_env"] = f"令牌环境变量名不能超过 {TOKEN_ENV_MAX} 个字符"
+        clean["token_env"] = name
+    if "schedule" in clean:
+        try:
+            day, hour, minute = parse_schedule(clean["schedule"])
+        except Invalid as error:
+            errors.update(error.errors)
+        else:
+            clean["schedule"] = f"{day} {hour:02d}:{minute:02d}"
+    if "scope_regions" in clean:
+        values = _codes(clean["scope_regions"])
+        known = _known(Region.code, values)
+        unknown = [c for c in values if c not in known]
         if unknown:
-            raise ChannelError("scope_regions", "范围地区代码不存在：" + "、".join(unknown))
-        changes["scope_regions"] = codes
-    if "scope_industry_chains" in changes:
-        codes = [c.strip() for c in changes["scope_industry_chains"] if c.strip()]
-        known = set(
-            db.session.scalars(sa.select(IndustryChain.code).where(IndustryChain.code.in_(codes)))
-        )
-        unknown = [c for c in codes if c not in known]
+            errors["scope_regions"] = "范围地区代码不存在：" + "、".join(unknown)
+        clean["scope_regions"] = values
+    if "scope_industry_chains" in clean:
+        values = _codes(clean["scope_industry_chains"])
+        known = _known(IndustryChain.code, values)
+        unknown = [c for c in values if c not in known]
         if unknown:
-            raise ChannelError("scope_industry_chains", "范围产业链不存在：" + "、".join(unknown))
-        changes["scope_industry_chains"] = codes
-    if "scope_fair_types" in changes:
-        values = [c.strip() for c in changes["scope_fair_types"] if c.strip()]
-        unknown = [c for c in values if c not in {t.value for t in FairType}]
+            errors["scope_industry_chains"] = "范围产业链不存在：" + "、".join(unknown)
+        clean["scope_industry_chains"] = values
+    if "scope_fair_types" in clean:
+        values = _codes(clean["scope_fair_types"])
+        unknown = [c for c in values if c not in FAIR_TYPES]
         if unknown:
-            raise ChannelError("scope_fair_types", "范围招聘会类型不存在：" + "、".join(unknown))
-        changes["scope_fair_types"] = values
-    if changes.get("enabled") and channel.kind.value == "http_json":
-        base_url = changes.get("base_url", channel.base_url)
-        token_env = changes.get("token_env", channel.token_env)
+            errors["scope_fair_types"] = "范围招聘会类型不存在：" + "、".join(unknown)
+        clean["scope_fair_types"] = values
+    if (
+        clean.get("enabled")
+        and channel.has_endpoint
+        and not {"base_url", "token_env"} & set(errors)
+    ):
+        base_url = clean.get("base_url", channel.base_url)
+        token_env = clean.get("token_env", channel.token_env)
         if not base_url or not token_env:
-            raise ChannelError("enabled", "启用接口推送渠道前须先设置接口地址和令牌环境变量名")
+            errors["enabled"] = "启用接口推送渠道前须先设置接口地址和令牌环境变量名"
+    if errors:
+        raise Invalid(errors=errors)
+    return clean
+
+
+def update_channel(channel: Channel, changes: dict[str, Any], *, by: Actor) -> Channel:
+    """Apply setting changes for a manager; a scope change rewrites the desired state at once.
+
+    Raises Forbidden for an actor who may only look, Invalid naming each field at fault.
+    """
+    require_channel_manager(by)
+    changes = _normalized(channel, changes)
+    before = {key: getattr(channel, key) for key in changes}
     for key, value in changes.items():
         setattr(channel, key, value)
     scope_changed = any(key.startswith("scope_") and before[key] != changes[key] for key in changes)
@@ -105,3 +218,76 @@ def update_channel(channel: Channel, changes: dict[str, Any], *, by=None) -> Cha
         },
     )
     return channel
+
+
+def seed_channels() -> int:
+    """Insert the shipped channels that are missing; return how many.
+
+    Safe to run any number of times: existing rows are left as they are, so an admin's edits
+    survive.
+    """
+    existing = set(db.session.scalars(sa.select(Channel.code)))
+    added = 0
+    for spec in refcodes.CHANNELS:
+        if spec["code"] in existing:
+            continue
+        db.session.add(
+            Channel(
+                code=spec["code"],
+                name=spec["name"],
+                kind=ChannelKind(spec["kind"]),
+                enabled=spec["enabled"],
+                token_env=spec.get("token_env"),
+                scope_regions=spec.get("scope_regions", []),
+            )
+        )
+        added += 1
+    db.session.flush()
+    return added
+
+
+# --- syncs by hand ----------------------------------------------------------------------------
+
+
+def sync_now(
+    channel: Channel, *, by: Actor, dry_run: bool = False, force: bool = False, progress=None
+) -> SyncRun:
+    """Run an enabled channel's sync now for a manager, on the weekly run's lock.
+
+    Raises Forbidden for an actor who may only look, Conflict for a disabled channel or while
+    another run holds it. The run commits as it goes (its ledger row and each item), so the
+    caller has nothing to commit.
+    """
+    require_channel_manager(by)
+    if not channel.enabled:
+        raise Conflict(DISABLED)
+    return run_channel_sync(
+        channel, SyncTrigger.MANUAL, by=by, dry_run=dry_run, force=force, progress=progress
+    )
+
+
+def reconcile_all(*, by: Actor) -> dict[str, int]:
+    """Bring every channel's rows to the desired state now; return changes per channel code."""
+    require_channel_manager(by)
+    return refresh_all()
+
+
+def retry_posting(actor: Actor, channel: Channel, posting_id: int) -> ChannelPosting:
+    """Put a failed posting of this channel back to pending, so the next run sends it again.
+
+    Raises Forbidden for an actor who may only look, NotFound when the posting is not the
+    channel's, Conflict when it is not failed (a transient failure retries by itself).
+    """
+    require_channel_manager(actor)
+    row = db.session.scalar(
+        sa.select(ChannelPosting).where(
+            ChannelPosting.id == posting_id, ChannelPosting.channel_id == channel.id
+        )
+    )
+    if row is None:
+        raise NotFound("该渠道没有这条同步记录。")
+    if not row.can_retry:
+        raise Conflict("只有失败的岗位可以重试。")
+    mark_pending(row)
+    record_audit("channel_posting.retry", row, by=actor, summary={"channel_id": row.channel_id})
+    return row

@@ -5,8 +5,15 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from recruit.cli import CommandError
+from recruit.demo.generate import (
+    AlreadyGenerated,
+    generate_half_year,
+    rows_to_write,
+    scaled_years,
+)
 from recruit.demo.services import is_seeded, seed_demo
 from recruit.extensions import db
+from recruit.formatting import local_today
 
 
 @click.group("demo", help="演示数据。")
@@ -61,9 +68,6 @@ def seed_command(if_empty: bool) -> None:
 )
 @with_appcontext
 def generate_command(profile: str, year: int | None, scale: int) -> None:
-    from recruit.demo.generate import scaled_years
-    from recruit.formatting import local_today
-
     year = year or local_today().year
     if not 2000 <= year <= 2100:
         raise CommandError("--year 年份应在 2000 至 2100 之间。")
@@ -79,8 +83,6 @@ def generate_command(profile: str, year: int | None, scale: int) -> None:
 
 def _generate_year(year: int, profile: str) -> None:
     """Write one year's first half and commit it; say so if it exists already."""
-    from recruit.demo.generate import AlreadyGenerated, generate_half_year, rows_to_write
-
     try:
         with click.progressbar(
             length=rows_to_write(profile), label=f"生成{year}年上半年数据"

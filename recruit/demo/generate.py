@@ -32,8 +32,8 @@ from recruit.fairs.models import (
     TallySource,
 )
 from recruit.formatting import LOCAL_TZ, local_today
+from recruit.hires.intents import with_pii_hashes
 from recruit.hires.models import HireSource, Outcome, TentativeHire
-from recruit.hires.services import with_pii_hashes
 from recruit.positions.models import Position, PositionStatus
 from recruit.refdata.codes import (
     Education,
@@ -47,7 +47,7 @@ from recruit.refdata.codes import (
 )
 from recruit.refdata.models import IndustryChain, Region
 from recruit.refdata.services import load_refdata
-from recruit.reports.services import counted_fairs
+from recruit.reports.metrics import counted_fairs
 from recruit.validators import uscc_check_char
 
 logger = logging.getLogger(__name__)

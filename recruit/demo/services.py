@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from recruit.auth.models import Role, User
 from recruit.auth.services import create_user
+from recruit.channels.services import seed_channels
 from recruit.db_types import utcnow
 from recruit.demo import data
 from recruit.employers.models import Employer, EmployerStatus
@@ -81,6 +82,7 @@ def seed_demo(today: date | None = None) -> SeedResult:
     rng = random.Random(20260)
     result = SeedResult()
     load_refdata()
+    seed_channels()
     chains = {c.code: c for c in db.session.scalars(sa.select(IndustryChain))}
 
     employers = [_ensure_employer(i, spec, chains, result) for i, spec in enumerate(data.EMPLOYERS)]

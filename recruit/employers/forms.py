@@ -4,7 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from recruit.positions.fields import DateField, choices
+from recruit.forms import choices
+from recruit.hires.outcomes import RECORDABLE
+from recruit.positions.fields import DateField
 from recruit.refdata import codes
 from recruit.refdata.codes import EmployerSize
 
@@ -52,15 +54,8 @@ class RegistrationForm(FlaskForm):
         )
 
     def service_data(self) -> dict:
+        """Return the typed values register_employer checks."""
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        for name, message in errors.items():
-            field = self._fields.get(name)
-            if field is not None:
-                field.errors = [*field.errors, message]
-            else:
-                self.form_errors.append(message)
 
 
 class ActionForm(FlaskForm):
@@ -68,11 +63,11 @@ class ActionForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
+    """The outcome of one intent; record_outcome checks the date against the fair."""
+
     outcome = SelectField("结果", choices=[])
     on = DateField("日期", validators=[InputRequired("日期：请填写日期。")])
 
     def __init__(self, *args, **kwargs):
-        from recruit.hires.outcomes import RECORDABLE
-
         super().__init__(*args, **kwargs)
         self.outcome.choices = choices((o.value, o.label) for o in RECORDABLE)

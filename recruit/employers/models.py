@@ -59,5 +59,10 @@ class Employer(db.Model):
     )
     positions: so.Mapped[list["Position"]] = so.relationship(back_populates="employer")
 
+    @property
+    def is_public(self) -> bool:
+        """Whether anyone may see the employer's profile (approved employers only)."""
+        return self.status is EmployerStatus.APPROVED
+
     def __repr__(self) -> str:
         return f"<Employer {self.uscc} {self.name}>"

@@ -1,37 +1,44 @@
-"""Review of employer registrations by organizers: approve or reject with a reason."""
+"""Review of employer registrations by staff: approve, or reject with a reason.
+
+Only staff review, and only employers registered inside their region scope: any other employer
+is NotFound to them, exactly like one that does not exist.
+"""
 
 import sqlalchemy as sa
 
 from recruit.audit.services import record_audit
-from recruit.auth.scope import scope_region_codes
+from recruit.auth.scope import STAFF, in_scope, require_role, where_in_scope
 from recruit.db_types import utcnow
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.employers.signals import employer_changed
+from recruit.errors import Conflict, Invalid, NotFound
 from recruit.extensions import db
 
+#: The longest review note (employers and positions); the employer reads it.
+MAX_REVIEW_NOTE = 500
+NOTE_TOO_LONG = f"审核意见：不能超过{MAX_REVIEW_NOTE}个字。"
 
-class ReviewError(ValueError):
-    """A review decision that cannot be taken; the message is for the reviewer."""
 
-
-def pending_employers(user) -> sa.Select:
-    """Select employers waiting for review inside the user's region scope, oldest first."""
+def pending_employers(actor) -> sa.Select:
+    """Select employers waiting for review inside the staff actor's scope, oldest first."""
+    require_role(actor, *STAFF)
     query = sa.select(Employer).where(Employer.status == EmployerStatus.PENDING)
-    codes = scope_region_codes(user)
-    if codes is not None:
-        query = query.where(Employer.region_code.in_(codes))
+    query = where_in_scope(query, actor, Employer.region_code)
     return query.order_by(Employer.created_at, Employer.id)
 
 
 def review_employer(employer: Employer, approve: bool, *, by, note: str = "") -> None:
     """Approve or reject a pending employer; a rejection needs a reason the employer sees."""
+    require_role(by, *STAFF)
+    if not in_scope(by, employer.region_code):
+        raise NotFound("企业不存在或不在您的管辖范围内。")
     if employer.status is not EmployerStatus.PENDING:
-        raise ReviewError(f"{employer.name}：当前为“{employer.status.label}”，无需审核。")
+        raise Conflict(f"{employer.name}：当前为“{employer.status.label}”，无需审核。")
     note = (note or "").strip()
     if not approve and not note:
-        raise ReviewError("不通过原因：请填写原因，企业会看到它。")
-    if len(note) > 500:
-        raise ReviewError("审核意见：不能超过500个字。")
+        raise Invalid("不通过原因：请填写原因，企业会看到它。", field="note")
+    if len(note) > MAX_REVIEW_NOTE:
+        raise Invalid(NOTE_TOO_LONG, field="note")
     before = employer.status
     employer.status = EmployerStatus.APPROVED if approve else EmployerStatus.REJECTED
     employer.review_note = note or None

@@ -1,17 +1,17 @@
 """Public employer pages: registration and the public profile."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user
 
 from recruit.employers.forms import RegistrationForm
-from recruit.employers.models import Employer, EmployerStatus
-from recruit.employers.services import RegistrationError, register_employer
+from recruit.employers.services import get_public_employer, public_positions, register_employer
+from recruit.errors import Conflict, Invalid
 from recruit.extensions import db
-from recruit.formatting import local_today
-from recruit.positions.models import Position, PositionStatus
+from recruit.forms import show_refusal
 from recruit.refdata.models import IndustryChain
 from recruit.refdata.services import current_regions
+from recruit.uow import unit_of_work
 
 #: Public pages: registration and the employer's public profile.
 bp = Blueprint("employers", __name__, url_prefix="/employers")
@@ -37,12 +37,11 @@ def register():
     form = _registration_form()
     if form.validate_on_submit():
         try:
-            user = register_employer(form.service_data())
-        except RegistrationError as error:
-            db.session.rollback()
-            form.show_errors(error.errors)
+            with unit_of_work():
+                user = register_employer(form.service_data())
+        except (Invalid, Conflict) as error:
+            show_refusal(form, error)
         else:
-            db.session.commit()
             login_user(user)
             flash(
                 "注册成功，请等待就业服务中心审核。审核通过后即可发布岗位、报名招聘会。",
@@ -56,18 +55,8 @@ def register():
 
 @bp.route("/<id:employer_id>")
 def profile(employer_id: int):
-    employer = db.session.get(Employer, employer_id)
-    if employer is None or employer.status is not EmployerStatus.APPROVED:
-        abort(404)
+    employer = get_public_employer(employer_id)
     page = db.paginate(
-        sa.select(Position)
-        .where(
-            Position.employer_id == employer.id,
-            Position.status == PositionStatus.OPEN,
-            Position.valid_until >= local_today(),
-        )
-        .order_by(Position.published_at.desc(), Position.id.desc()),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
+        public_positions(employer), per_page=current_app.config["PAGE_SIZE"], error_out=False
     )
     return render_template("employers/profile.html", employer=employer, page=page)

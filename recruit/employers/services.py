@@ -1,4 +1,4 @@
-"""Employer registration and the queries behind the employer's own screens."""
+"""Employers: the scoped lookup, registration, and what the public may see of one."""
 
 import logging
 import re
@@ -9,31 +9,65 @@ from flask import current_app
 
 from recruit.audit.services import record_audit
 from recruit.auth.models import Role, User
-from recruit.auth.services import USERNAME_RE, UserError, check_password_policy, create_user
+from recruit.auth.scope import STAFF, in_scope
+from recruit.auth.services import USERNAME_RE, check_password_policy, create_user
 from recruit.employers.models import Employer, EmployerStatus
+from recruit.errors import Invalid, NotFound
 from recruit.extensions import db
+from recruit.positions.models import Position, public_clause
 from recruit.refdata import codes
 from recruit.refdata.codes import EmployerSize
 from recruit.refdata.models import IndustryChain, Region
 from recruit.refdata.services import region_codes_within
+from recruit.uow import register_unique_race
 from recruit.validators import is_valid_mobile, is_valid_uscc, normalize_mobile, normalize_uscc
 
 logger = logging.getLogger(__name__)
 
 _INDUSTRY_CLASS_RE = re.compile(r"^\d{4}$")
-_USER_FIELDS = {"用户名": "username", "密码": "password"}
+USCC_TAKEN = "统一社会信用代码：该企业已注册。如需新增账号或找回密码，请联系所在地就业服务中心。"
+
+register_unique_race("employers", ("uscc",), "uscc", USCC_TAKEN)
 
 
-class RegistrationError(ValueError):
-    """Registration input that cannot be accepted; `errors` maps fields to Chinese messages."""
+def get_employer(actor, employer_id: int) -> Employer:
+    """Return the employer if the actor may reach it: staff in scope, or the employer itself.
 
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-        super().__init__("；".join(errors.values()))
+    Organizers reach employers registered in their region scope; an employer account reaches
+    only its own; anything else is NotFound, exactly like an id that does not exist.
+    """
+    employer = db.session.get(Employer, employer_id)
+    if employer is not None:
+        if actor.has_role(*STAFF) and in_scope(actor, employer.region_code):
+            return employer
+        if actor.role is Role.EMPLOYER and actor.employer_id == employer.id:
+            return employer
+    raise NotFound("企业不存在或不在您的管辖范围内。")
+
+
+def get_public_employer(employer_id: int) -> Employer:
+    """Return an employer anyone may look at (approved), else NotFound."""
+    employer = db.session.get(Employer, employer_id)
+    if employer is None or not employer.is_public:
+        raise NotFound("企业不存在。")
+    return employer
+
+
+def public_positions(employer: Employer) -> sa.Select:
+    """Select the employer's public positions, newest published first (as the search shows)."""
+    return (
+        sa.select(Position)
+        .join(Employer, Employer.id == Position.employer_id)
+        .where(Position.employer_id == employer.id, public_clause())
+        .order_by(Position.published_at.desc(), Position.id.desc())
+    )
 
 
 def register_employer(data: dict[str, Any]) -> User:
-    """Add a pending employer and its first account; raise RegistrationError naming fields."""
+    """Add a pending employer and its first account; raise Invalid naming every bad field.
+
+    The registration is audited as done by the new account itself.
+    """
     errors: dict[str, str] = {}
 
     def text(name: str, label: str, max_len: int, required: bool = True) -> str | None:
@@ -54,9 +88,7 @@ def register_employer(data: dict[str, Any]) -> User:
     elif not is_valid_uscc(uscc):
         errors["uscc"] = "统一社会信用代码：校验不通过，请核对营业执照上的 18 位代码。"
     elif db.session.scalar(sa.select(Employer.id).where(Employer.uscc == uscc)):
-        errors["uscc"] = (
-            "统一社会信用代码：该企业已注册。如需新增账号或找回密码，请联系所在地就业服务中心。"
-        )
+        errors["uscc"] = USCC_TAKEN
 
     region_code = (data.get("region_code") or "").strip()
     region = db.session.get(Region, region_code) if region_code else None
@@ -101,12 +133,12 @@ def register_employer(data: dict[str, Any]) -> User:
     password = data.get("password") or ""
     try:
         check_password_policy(password)
-    except UserError as error:
-        errors["password"] = str(error)
+    except Invalid as error:
+        errors.update(error.errors)
     if "password" not in errors and password != data.get("password_confirm"):
         errors["password_confirm"] = "确认密码：两次输入的密码不一致。"
     if errors:
-        raise RegistrationError(errors)
+        raise Invalid(errors=errors)
 
     employer = Employer(
         name=name,
@@ -121,21 +153,12 @@ def register_employer(data: dict[str, Any]) -> User:
         contact_phone=phone,
         status=EmployerStatus.PENDING,
     )
-    try:
-        # A savepoint, so that a registration racing ours leaves the session usable.
-        with db.session.begin_nested():
-            db.session.add(employer)
-            db.session.flush()
-    except sa.exc.IntegrityError:
-        raise RegistrationError({"uscc": "统一社会信用代码：该企业已注册。"}) from None
-    try:
-        user = create_user(
-            username, password, Role.EMPLOYER, employer_uscc=uscc, display_name=contact_name
-        )
-    except UserError as error:
-        message = str(error)
-        field = next((f for label, f in _USER_FIELDS.items() if message.startswith(label)), "")
-        raise RegistrationError({field: message}) from None
+    # A registration racing ours loses at the unique constraint: the unit of work answers it.
+    db.session.add(employer)
+    db.session.flush()
+    user = create_user(
+        username, password, Role.EMPLOYER, employer_uscc=uscc, display_name=contact_name
+    )
     record_audit("employer.register", employer, by=user, summary={"status": "pending"})
     logger.info("Employer %s registered, waiting for review", employer.id)
     return user

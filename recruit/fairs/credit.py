@@ -39,3 +39,21 @@ def signup_blocked_until(employer: Employer, on: date) -> date | None:
         candidates.append(employer.fair_signup_blocked_until)
     until = max(candidates, default=None)
     return until if until is not None and until >= on else None
+
+
+def no_show_count(employer: Employer, on: date) -> int:
+    """Return the employer's no-shows at fairs in the credit rule's window before `on`."""
+    days = current_app.config["NO_SHOW_WINDOW_DAYS"]
+    begin, stop = local_day_bounds(on - timedelta(days=days), on)
+    return int(
+        db.session.scalar(
+            sa.select(sa.func.count(Participation.id))
+            .join(Fair, Participation.fair_id == Fair.id)
+            .where(
+                Participation.employer_id == employer.id,
+                Participation.status == ParticipationStatus.NO_SHOW,
+                Fair.starts_at >= begin,
+                Fair.starts_at < stop,
+            )
+        )
+    )

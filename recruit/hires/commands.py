@@ -5,6 +5,7 @@ from cryptography.fernet import Fernet
 from flask import current_app
 from flask.cli import with_appcontext
 
+from recruit.auth.actors import system
 from recruit.extensions import db
 from recruit.formatting import local_today
 from recruit.hires.privacy import purge_personal_data, rotate_pii_keys
@@ -37,6 +38,6 @@ def pii_cli() -> None:
 @with_appcontext
 def purge_command(months: int | None) -> None:
     months = months or current_app.config["PII_RETENTION_MONTHS"]
-    count = purge_personal_data(local_today(), months)
+    count = purge_personal_data(local_today(), months, by=system("command.pii_purge"))
     db.session.commit()
     click.echo(f"已清除 {count} 条就业意向的个人信息（{months} 个月前的招聘会），统计数字不变。")

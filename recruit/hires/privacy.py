@@ -74,7 +74,7 @@ def retention_cutoff(today: date, months: int) -> date:
     return date(year, month + 1, day)
 
 
-def purge_personal_data(today: date, months: int, *, by=None) -> int:
+def purge_personal_data(today: date, months: int, *, by) -> int:
     """Remove seekers' names, phones and ID numbers from fairs older than `months`.
 
     The rows stay, so every count of DESIGN §2.5 is unchanged; outcomes stay too.

@@ -12,14 +12,22 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from recruit.fairs.models import TallySource
+from recruit.fairs.lifecycle import (
+    MAX_BOOTH_CAPACITY,
+    MAX_CANCEL_REASON,
+    MAX_DESCRIPTION,
+    MAX_ORGANIZER_UNIT,
+    MAX_TITLE,
+    MAX_VENUE,
+)
+from recruit.fairs.onsite import MAX_REASON, MAX_TALLY, TALLY_SOURCES
+from recruit.fairs.participations import MAX_BOOTH, MAX_NOTE
+from recruit.forms import choices
 from recruit.refdata.codes import Education, FairMode, FairType, Gender, PriorityGroup
-from recruit.validators import is_valid_id_number, is_valid_mobile
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -34,20 +42,18 @@ class ManageForm(FlaskForm):
             return DefaultMeta.get_translations(self, form)
 
 
-def choices(pairs) -> list[SelectChoice]:
-    """Turn (value, label) pairs into the choice objects WTForms 3.3 expects."""
-    return [SelectChoice(str(value), label) for value, label in pairs]
-
-
 class FairForm(ManageForm):
+    """The fair's fields as typed; recruit.fairs.lifecycle checks every limit and rule."""
+
     title = StringField(
         "招聘会名称",
-        validators=[InputRequired("请填写招聘会名称。"), Length(max=120, message="名称过长。")],
+        validators=[InputRequired("请填写招聘会名称。")],
+        render_kw={"maxlength": MAX_TITLE},
     )
     type = SelectField("类型", choices=choices(FairType.choices()))
     mode = SelectField("形式", choices=choices(FairMode.choices()))
     region_code = SelectField("举办地区", validators=[InputRequired("请选择举办地区。")])
-    venue = StringField("举办地点", validators=[Optional(), Length(max=200, message="地点过长。")])
+    venue = StringField("举办地点", render_kw={"maxlength": MAX_VENUE})
     starts_at = DateTimeLocalField(
         "开始时间",
         format=DATETIME_FORMAT,
@@ -58,32 +64,31 @@ class FairForm(ManageForm):
     )
     organizer_unit = StringField(
         "主办单位",
-        validators=[InputRequired("请填写主办单位。"), Length(max=120, message="主办单位过长。")],
+        validators=[InputRequired("请填写主办单位。")],
+        render_kw={"maxlength": MAX_ORGANIZER_UNIT},
     )
     industry_chain_id = SelectField("产业链", coerce=str, validators=[Optional()])
     booth_capacity = IntegerField(
         "展位数量",
-        validators=[Optional(), NumberRange(min=0, max=5000, message="展位数量应在0–5000之间。")],
+        validators=[Optional()],
         description="不填表示不限。",
+        render_kw={"min": 0, "max": MAX_BOOTH_CAPACITY},
     )
     registration_deadline = DateTimeLocalField(
         "报名截止时间", format=DATETIME_FORMAT, validators=[Optional()]
     )
-    description = TextAreaField(
-        "介绍", validators=[Optional(), Length(max=5000, message="介绍不能超过5000字。")]
-    )
+    description = TextAreaField("介绍", render_kw={"maxlength": MAX_DESCRIPTION})
     version = HiddenField()
 
-    def validate_industry_chain_id(self, field):
-        if self.type.data == FairType.INDUSTRY_CHAIN.value and not field.data:
-            raise ValidationError("产业链专场请选择产业链。")
+
+class ActionForm(ManageForm):
+    """A button that changes something: carries only the CSRF token."""
 
 
 class CancelForm(ManageForm):
-    reason = StringField(
-        "取消原因",
-        validators=[InputRequired("请填写取消原因。"), Length(max=200, message="原因过长。")],
-    )
+    """The status buttons; cancelling carries a reason, which the service requires."""
+
+    reason = StringField("取消原因", render_kw={"maxlength": MAX_CANCEL_REASON})
 
 
 class AddEmployerForm(ManageForm):
@@ -91,44 +96,41 @@ class AddEmployerForm(ManageForm):
 
 
 class BoothForm(ManageForm):
-    booth = StringField("展位号", validators=[Length(max=20, message="展位号不能超过20个字符。")])
+    booth = StringField("展位号", render_kw={"maxlength": MAX_BOOTH})
 
 
 class NoteForm(ManageForm):
-    note = TextAreaField("审核意见", validators=[Length(max=500, message="不能超过500个字。")])
+    note = TextAreaField("审核意见", render_kw={"maxlength": MAX_NOTE})
 
 
 class TallyForm(ManageForm):
+    """Seekers to add (a positive number); corrections have their own form."""
+
     count = IntegerField(
         "人数",
-        validators=[
-            InputRequired("请填写人数。"),
-            NumberRange(min=1, max=100000, message="人数应在1–100000之间。"),
-        ],
+        validators=[InputRequired("请填写人数。"), NumberRange(min=1, message="请填写正整数。")],
+        render_kw={"min": 1, "max": MAX_TALLY},
     )
     source = RadioField(
         "来源",
-        choices=choices((s.value, s.label) for s in TallySource if s is not TallySource.IMPORT),
-        default=TallySource.GATE.value,
+        choices=choices((s.value, s.label) for s in TALLY_SOURCES),
+        default=TALLY_SOURCES[0].value,
     )
 
 
 class CorrectionForm(ManageForm):
+    """Seekers to take away (typed positive, recorded negative) with the reason."""
+
     count = IntegerField(
         "减少人数",
         validators=[
             InputRequired("请填写要减少的人数。"),
-            NumberRange(min=1, max=100000, message="人数应在1–100000之间。"),
+            NumberRange(min=1, message="请填写正整数。"),
         ],
+        render_kw={"min": 1, "max": MAX_TALLY},
     )
-    source = SelectField(
-        "来源",
-        choices=choices((s.value, s.label) for s in TallySource if s is not TallySource.IMPORT),
-    )
-    reason = StringField(
-        "更正原因",
-        validators=[InputRequired("请填写更正原因。"), Length(max=200, message="原因过长。")],
-    )
+    source = SelectField("来源", choices=choices((s.value, s.label) for s in TALLY_SOURCES))
+    reason = StringField("更正原因", render_kw={"maxlength": MAX_REASON})
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -137,28 +139,19 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class IntentForm(ManageForm):
-    seeker_name = StringField(
-        "求职者姓名",
-        validators=[InputRequired("请填写求职者姓名。"), Length(max=40, message="姓名过长。")],
+    """The seeker's fields as typed; recruit.hires.intents checks them (page and API alike)."""
+
+    seeker_name = StringField("求职者姓名")
+    gender = RadioField("性别", choices=choices(Gender.choices()), validate_choice=False)
+    seeker_phone = StringField("手机号")
+    seeker_id_number = StringField("身份证号（可不填）")
+    education = SelectField(
+        "学历", choices=choices([("", "请选择")] + Education.choices()), validate_choice=False
     )
-    gender = RadioField("性别", choices=choices(Gender.choices()), validators=[Optional()])
-    seeker_phone = StringField("手机号", validators=[InputRequired("请填写手机号。")])
-    seeker_id_number = StringField("身份证号（可不填）", validators=[Optional()])
-    education = SelectField("学历", choices=choices([("", "请选择")] + Education.choices()))
-    priority_groups = MultiCheckboxField("重点群体", choices=choices(PriorityGroup.choices()))
-    position_id = SelectField("意向岗位", coerce=str, validators=[InputRequired("请选择岗位。")])
-
-    def validate_seeker_phone(self, field):
-        if not is_valid_mobile(field.data or ""):
-            raise ValidationError("手机号格式不正确，应为以13-19开头的11位数字。")
-
-    def validate_seeker_id_number(self, field):
-        if field.data and field.data.strip() and not is_valid_id_number(field.data):
-            raise ValidationError("身份证号无效，请检查位数、出生日期和校验位。")
-
-    def validate_position_id(self, field):
-        if not field.data:
-            raise ValidationError("请选择意向岗位。")
+    priority_groups = MultiCheckboxField(
+        "重点群体", choices=choices(PriorityGroup.choices()), validate_choice=False
+    )
+    position_id = SelectField("意向岗位", coerce=str, validate_choice=False)
 
 
 class ImportForm(ManageForm):

@@ -21,12 +21,3 @@ class DateField(fields.DateField):
             super().process_formdata(valuelist)
         except ValueError:
             raise ValueError(f"{self.label.text}：请填写有效日期（如 2026-06-30）。") from None
-
-
-def choices(pairs) -> list:
-    """Return select options from (value, label) pairs, as the installed WTForms wants them."""
-    try:
-        from wtforms import SelectChoice
-    except ImportError:  # WTForms before 3.3 takes plain tuples
-        return list(pairs)
-    return [SelectChoice(value, label) for value, label in pairs]

@@ -1,11 +1,12 @@
-"""The employer's position form; business rules live in positions.services."""
+"""The employer's position form; the rules live in positions.rules."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from recruit.positions.fields import DateField, IntegerField, choices
-from recruit.positions.services import EDITABLE_FIELDS
+from recruit.forms import choices
+from recruit.positions.fields import DateField, IntegerField
+from recruit.positions.rules import EDITABLE_FIELDS
 from recruit.refdata import codes
 from recruit.refdata.codes import Education, EmploymentType, Experience
 
@@ -15,7 +16,7 @@ OCCUPATION_CHOICES = [
 
 
 class PositionForm(FlaskForm):
-    """Parses the input; every rule lives in positions.services.validate_position_data."""
+    """Parses the input; every rule lives in positions.rules.validate_position_data."""
 
     title = StringField("岗位名称")
     occupation_major_group = SelectField(
@@ -50,14 +51,9 @@ class PositionForm(FlaskForm):
 
     def service_data(self) -> dict:
         """Return the typed values the service validates."""
-        names = EDITABLE_FIELDS
-        return {name: getattr(self, name).data for name in names}
+        return {name: getattr(self, name).data for name in EDITABLE_FIELDS}
 
-    def show_errors(self, errors: dict[str, str]) -> None:
-        """Attach a service's field messages to the fields."""
-        for name, message in errors.items():
-            field = getattr(self, name, None)
-            if field is not None and name:
-                field.errors = [*field.errors, message]
-            else:
-                self.form_errors.append(message)
+    def version_read(self) -> int | None:
+        """Return the version the form was opened on, if it carries one."""
+        raw = (self.version.data or "").strip()
+        return int(raw) if raw.isdigit() else None

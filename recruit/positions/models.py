@@ -125,10 +125,9 @@ class Position(db.Model):
 
     @property
     def has_ended(self) -> bool:
-        """Whether it was public once and recruiting has stopped (closed, filled, past date)."""
-        return self.status in ENDED_STATUSES or (
-            self.status in PUBLIC_STATUSES and self.valid_until < local_today()
-        )
+        """Whether it was public once and no longer is (closed, filled, past its date …)."""
+        published = self.status in ENDED_STATUSES or self.status in PUBLIC_STATUSES
+        return published and not self.is_public
 
     @property
     def can_submit(self) -> bool:

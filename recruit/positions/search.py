@@ -1,7 +1,7 @@
 """Public position search and the schema.org JobPosting document of a position page."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,11 +9,11 @@ from flask import current_app, url_for
 from sqlalchemy.orm import joinedload
 
 from recruit.db_types import utcnow
-from recruit.employers.models import Employer, EmployerStatus
+from recruit.employers.models import Employer
 from recruit.extensions import db
-from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
-from recruit.formatting import LOCAL_TZ, local_today, to_local
-from recruit.positions.models import Position, PositionStatus
+from recruit.fairs.models import Fair, FairPosition, Participation
+from recruit.formatting import LOCAL_TZ, to_local
+from recruit.positions.models import Position, public_clause
 from recruit.refdata import codes
 from recruit.refdata.codes import Education, EmploymentType
 from recruit.refdata.services import region_codes_within
@@ -44,22 +44,12 @@ class SearchFilters:
         )
 
 
-def public_positions_clause(today: date | None = None) -> sa.ColumnElement[bool]:
-    """Return the condition that makes a position public: open, in date, employer approved."""
-    today = today or local_today()
-    return sa.and_(
-        Position.status == PositionStatus.OPEN,
-        Position.valid_until >= today,
-        Employer.status == EmployerStatus.APPROVED,
-    )
-
-
 def search_positions_query(filters: SearchFilters) -> sa.Select:
     """Return the query of public positions matching the filters, newest first."""
     query = (
         sa.select(Position)
         .join(Employer, Employer.id == Position.employer_id)
-        .where(public_positions_clause())
+        .where(public_clause())
         .options(joinedload(Position.employer), joinedload(Position.work_region))
     )
     if filters.q:
@@ -94,12 +84,7 @@ def search_positions_query(filters: SearchFilters) -> sa.Select:
         offered = (
             sa.select(FairPosition.position_id)
             .join(Participation, Participation.id == FairPosition.participation_id)
-            .where(
-                Participation.fair_id == filters.fair,
-                Participation.status.in_(
-                    [ParticipationStatus.APPROVED, ParticipationStatus.ATTENDED]
-                ),
-            )
+            .where(Participation.fair_id == filters.fair, Participation.is_accepted)
         )
         query = query.where(Position.id.in_(offered))
     return query.order_by(Position.published_at.desc(), Position.id.desc())
@@ -125,25 +110,13 @@ def upcoming_fairs_offering(position: Position) -> list[Fair]:
             .join(FairPosition, FairPosition.participation_id == Participation.id)
             .where(
                 FairPosition.position_id == position.id,
-                Participation.status.in_(
-                    [ParticipationStatus.APPROVED, ParticipationStatus.ATTENDED]
-                ),
-                Fair.status != FairStatus.CANCELLED,
+                Participation.is_accepted,
+                Fair.is_public,
                 Fair.ends_at >= utcnow(),
             )
             .order_by(Fair.starts_at)
             .limit(10)
         )
-    )
-
-
-def is_public(position: Position, today: date | None = None) -> bool:
-    """Return whether anyone may see the position's page with its markup."""
-    today = today or local_today()
-    return (
-        position.status is PositionStatus.OPEN
-        and position.valid_until >= today
-        and position.employer.status is EmployerStatus.APPROVED
     )
 
 

@@ -4,8 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from recruit.extensions import db
 from recruit.fairs.models import Fair
-from recruit.positions.search import is_public
-from recruit.public.queries import fair_participants, public_fairs_query
+from recruit.fairs.queries import fair_participants, public_fairs_query
 
 bp = Blueprint("fairs", __name__, url_prefix="/fairs")
 
@@ -24,7 +23,8 @@ def detail(fair_id: int):
     fair = db.session.get(Fair, fair_id)
     if fair is None:
         abort(404)
-    participations = fair_participants(fair)
-    return render_template(
-        "fairs/detail.html", fair=fair, participations=participations, is_public=is_public
-    )
+    if not fair.is_public:
+        # Cancelled: the same refusal as the API (not public), but a visitor who kept the link
+        # or the poster's QR code learns why instead of reading "not found".
+        return render_template("fairs/cancelled.html", fair=fair), 410
+    return render_template("fairs/detail.html", fair=fair, participations=fair_participants(fair))

@@ -7,27 +7,22 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from recruit.auth.models import Role
+from recruit.channels.services import channel_states_for
 from recruit.extensions import db
-from recruit.fairs.models import Fair, FairStatus
-from recruit.positions.models import Position, PositionStatus
+from recruit.fairs.queries import public_fair_choices
+from recruit.positions.models import Position
 from recruit.positions.search import (
     SEARCH_COUNT_CAP,
     SearchFilters,
     capped_count,
-    is_public,
     job_posting,
     search_positions_query,
     upcoming_fairs_offering,
 )
 from recruit.refdata.models import IndustryChain
 from recruit.refdata.services import current_regions
-from recruit.sync.services import channel_states_for
 
 bp = Blueprint("positions", __name__, url_prefix="/positions")
-
-#: Statuses of a position that was public once: its page says 已结束 instead of 404.
-ENDED = (PositionStatus.CLOSED, PositionStatus.FILLED, PositionStatus.EXPIRED)
 
 
 @bp.route("/")
@@ -55,12 +50,7 @@ def search():
         chains=db.session.scalars(
             sa.select(IndustryChain).where(IndustryChain.active).order_by(IndustryChain.sort_order)
         ).all(),
-        fairs=db.session.scalars(
-            sa.select(Fair)
-            .where(Fair.status.in_([FairStatus.OPEN, FairStatus.PLANNED, FairStatus.HELD]))
-            .order_by(Fair.starts_at.desc())
-            .limit(30)
-        ).all(),
+        fairs=public_fair_choices(),
     )
 
 
@@ -76,10 +66,9 @@ def detail(position_id: int):
     position = db.session.get(Position, position_id)
     if position is None:
         abort(404)
-    # Staff see where the position stands on every outside channel.
-    staff = current_user.is_authenticated and current_user.has_role(Role.ADMIN, Role.ORGANIZER)
-    states = channel_states_for(position) if staff else None
-    if is_public(position):
+    # Staff see where the position stands on every outside channel; others get None.
+    states = channel_states_for(current_user, position)
+    if position.is_public:
         return render_template(
             "positions/detail.html",
             position=position,
@@ -87,7 +76,7 @@ def detail(position_id: int):
             fairs=upcoming_fairs_offering(position),
             states=states,
         )
-    if position.status in ENDED or position.status is PositionStatus.OPEN:
+    if position.has_ended:
         # Was public once (now closed, filled or past its date): say so, without the markup.
         return render_template("positions/ended.html", position=position, states=states), 410
     abort(404)

@@ -2,12 +2,13 @@
 
 from datetime import date
 
-from flask import render_template
+from flask import Blueprint, render_template
 
-from recruit.fairs.services import upcoming_fairs
+from recruit.fairs.queries import upcoming_fairs
 from recruit.formatting import local_today
-from recruit.public import bp
-from recruit.reports.services import compute_metrics
+from recruit.reports.metrics import compute_metrics
+
+bp = Blueprint("public", __name__)
 
 
 @bp.route("/")

@@ -12,12 +12,13 @@ logger = logging.getLogger(__name__)
 
 
 def load_refdata() -> dict[str, int]:
-    """Insert the shipped regions, industry chains and channels that are missing.
+    """Insert the shipped regions and industry chains that are missing.
 
     Safe to run any number of times: existing rows are left as they are, so an admin's edits
-    to chains and channels survive. Returns how many rows of each kind were added.
+    to chains survive. Returns how many rows of each kind were added. (Channels seed their own
+    rows: recruit.channels.services.seed_channels.)
     """
-    added = {"regions": 0, "industry_chains": 0, "channels": 0}
+    added = {"regions": 0, "industry_chains": 0}
     existing_regions = set(db.session.scalars(sa.select(Region.code)))
     # Parents first, so that foreign keys hold on every insert.
     for code, name, parent, valid_from, valid_to, _successor in codes.REGIONS:
@@ -46,23 +47,6 @@ def load_refdata() -> dict[str, int]:
             )
             added["industry_chains"] += 1
 
-    # Imported here: recruit.channels imports auth, whose services import this module.
-    from recruit.channels.models import Channel, ChannelKind
-
-    existing_channels = set(db.session.scalars(sa.select(Channel.code)))
-    for spec in codes.CHANNELS:
-        if spec["code"] not in existing_channels:
-            db.session.add(
-                Channel(
-                    code=spec["code"],
-                    name=spec["name"],
-                    kind=ChannelKind(spec["kind"]),
-                    enabled=spec["enabled"],
-                    token_env=spec.get("token_env"),
-                    scope_regions=spec.get("scope_regions", []),
-                )
-            )
-            added["channels"] += 1
     db.session.flush()
     logger.debug("Reference data loaded: %s", added)
     return added

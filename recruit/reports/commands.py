@@ -6,11 +6,12 @@ from datetime import date
 import click
 from flask.cli import with_appcontext
 
+from recruit.auth.actors import system
 from recruit.cli import CommandError
+from recruit.errors import Invalid
 from recruit.refdata.codes import FairMode, FairType
-from recruit.refdata.models import Region
-from recruit.refdata.services import get_industry_chain
-from recruit.reports.services import ReportFilter, bureau_sentence, compute_metrics
+from recruit.reports.metrics import ReportFilter
+from recruit.reports.services import summarize
 
 
 @click.group("report", help="统计报表。")
@@ -46,26 +47,22 @@ def _date(value: str, name: str) -> date:
 )
 @with_appcontext
 def summary_command(start, end, region, industry_chain, fair_type, mode, fmt) -> None:
-    from recruit.extensions import db
-
     first, last = _date(start, "--start"), _date(end, "--end")
-    if last < first:
-        raise CommandError("--end 结束日期不能早于开始日期。")
-    if region and db.session.get(Region, region) is None:
-        raise CommandError(f"--region 没有这个地区代码：{region}")
-    if industry_chain and get_industry_chain(industry_chain) is None:
-        raise CommandError(f"--industry-chain 没有这个产业链代码：{industry_chain}")
     report = ReportFilter(first, last, region, fair_type, mode, industry_chain)
-    metrics = compute_metrics(first, last, **report.kwargs())
-    sentence = bureau_sentence(report, metrics)
+    try:
+        summary = summarize(system("report summary"), report)
+    except Invalid as error:
+        # Name the option the refused field came from, e.g. --industry-chain.
+        option = f"--{error.field.replace('_', '-')} " if error.field else ""
+        raise CommandError(option + error.message) from None
     if fmt == "json":
         document = {
             "start": first.isoformat(),
             "end": last.isoformat(),
-            "filters": {k: v for k, v in report.kwargs().items() if v},
-            **metrics.as_dict(),
-            "sentence": sentence,
+            "filters": {k: v for k, v in summary.filter.kwargs().items() if v},
+            **summary.metrics.as_dict(),
+            "sentence": summary.sentence,
         }
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        click.echo(sentence)
+        click.echo(summary.sentence)

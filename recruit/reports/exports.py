@@ -13,15 +13,14 @@ import xlsxwriter
 from recruit.db_types import LabelledEnum
 from recruit.extensions import db
 from recruit.formatting import bureau_number, local_date, local_datetime
+from recruit.metrics import METRIC_LABELS, METRIC_NAMES
+from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.models import IndustryChain, Region
-from recruit.reports.services import (
-    BREAKDOWNS,
-    METRIC_LABELS,
-    METRIC_NAMES,
-    Report,
-    ReportFilter,
-    fair_list_select,
-)
+from recruit.refdata.services import get_industry_chain
+from recruit.reports.breakdowns import BREAKDOWNS
+from recruit.reports.drilldown import fair_list_select
+from recruit.reports.metrics import ReportFilter
+from recruit.reports.services import Report
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -43,20 +42,19 @@ def safe_text(value) -> str:
 
 def scope_words(report: ReportFilter) -> str:
     """Describe the filters in Chinese, e.g. 醴陵市 · 产业链：陶瓷."""
-    from recruit.refdata.codes import FairMode, FairType
-
     parts = [db.session.get(Region, report.region).name if report.region else "全市"]
     if report.fair_type:
         parts.append("类型：" + FairType(report.fair_type).label)
     if report.mode:
         parts.append("方式：" + FairMode(report.mode).label)
     if report.industry_chain:
-        chain = db.session.query(IndustryChain).filter_by(code=report.industry_chain).first()
+        chain = get_industry_chain(report.industry_chain)
         parts.append("产业链：" + (chain.name if chain else report.industry_chain))
     return " · ".join(parts)
 
 
 def period_text(report: ReportFilter) -> str:
+    """Write the period as 2026年3月1日至2026年3月31日."""
     return f"{local_date(report.start)}至{local_date(report.end)}"
 
 

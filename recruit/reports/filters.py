@@ -1,18 +1,23 @@
-"""Read a report's period and filters from query arguments, inside the user's region scope."""
+"""Read a report's period and filters from query arguments, inside the user's region scope.
+
+The rules (which region this user may report on, which codes exist, a period's order) are the
+service's (`recruit.reports.scope`); the page presents a refusal as a message next to the field
+and goes on with what the user may see.
+"""
 
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask import current_app
 
-from recruit.auth.models import Role, User
-from recruit.auth.scope import scope_region_codes
+from recruit.auth.models import User
+from recruit.errors import Forbidden, Invalid
 from recruit.extensions import db
 from recruit.refdata.codes import FairMode, FairType
-from recruit.refdata.models import IndustryChain, Region
-from recruit.refdata.services import current_regions
-from recruit.reports.services import ReportFilter, _month_end
+from recruit.refdata.models import IndustryChain
+from recruit.reports.metrics import ReportFilter
+from recruit.reports.periods import month_end
+from recruit.reports.scope import check_period, city_code, report_chain, report_scope
 
 PRESETS = {
     "month": "本月",
@@ -27,13 +32,13 @@ DEFAULT_PRESET = "year"
 def preset_period(preset: str, today: date) -> tuple[date, date]:
     """Return the whole calendar period of a preset that contains today."""
     if preset == "month":
-        return date(today.year, today.month, 1), _month_end(today.year, today.month)
+        return date(today.year, today.month, 1), month_end(today.year, today.month)
     if preset == "quarter":
         first = (today.month - 1) // 3 * 3 + 1
-        return date(today.year, first, 1), _month_end(today.year, first + 2)
+        return date(today.year, first, 1), month_end(today.year, first + 2)
     if preset == "half":
         first = 1 if today.month <= 6 else 7
-        return date(today.year, first, 1), _month_end(today.year, first + 5)
+        return date(today.year, first, 1), month_end(today.year, first + 5)
     return date(today.year, 1, 1), date(today.year, 12, 31)
 
 
@@ -47,25 +52,10 @@ class ParsedFilter:
     typed: dict[str, str] = field(default_factory=dict)
 
 
-def region_choices(user: User) -> list[Region]:
-    """Return the regions the user may report on: its scope, or the whole city."""
-    city = current_app.config["CITY_REGION_CODE"]
-    root = user.region_code if user.role is Role.ORGANIZER and user.region_code else city
-    return current_regions(within=root)
-
-
 def chain_choices() -> list[IndustryChain]:
     """Return the industry chains in their display order."""
     query = sa.select(IndustryChain).order_by(IndustryChain.sort_order, IndustryChain.id)
     return list(db.session.scalars(query))
-
-
-def default_region(user: User) -> str | None:
-    """Return the region a report starts with: an organizer's own, else the whole city."""
-    city = current_app.config["CITY_REGION_CODE"]
-    if user.role is Role.ORGANIZER and user.region_code and user.region_code != city:
-        return user.region_code
-    return None
 
 
 def parse_filter(args, user: User, today: date) -> ParsedFilter:
@@ -80,25 +70,23 @@ def parse_filter(args, user: User, today: date) -> ParsedFilter:
         preset = "custom"
         start = _parse_date(typed["start"], "start", "开始日期", errors)
         end = _parse_date(typed["end"], "end", "结束日期", errors)
-        if start and end and end < start:
-            errors["end"] = "结束日期不能早于开始日期。"
+        if start and end:
+            try:
+                check_period(start, end)
+            except Invalid as error:
+                errors.update(error.errors)
         if errors.get("start") or errors.get("end") or not (start and end):
             start, end = preset_period(DEFAULT_PRESET, today)
     else:
         start, end = preset_period(preset, today)
 
-    region = typed["region"] or default_region(user)
-    scope = scope_region_codes(user)
-    if region:
-        known = db.session.get(Region, region) is not None
-        if not known or (scope is not None and region not in scope):
-            errors["region"] = "地区不在您可查看的范围内，已按您的管辖范围统计。"
-            region = default_region(user)
-    city = current_app.config["CITY_REGION_CODE"]
-    if region == city:
+    try:
+        region = report_scope(user, typed["region"] or None)
+    except (Forbidden, Invalid):
+        errors["region"] = "地区不在您可查看的范围内，已按您的管辖范围统计。"
+        region = report_scope(user)
+    if region == city_code():
         region = None
-    if scope is not None and region is None and user.region_code != city:
-        region = default_region(user)
 
     fair_type = typed["fair_type"] or None
     if fair_type and fair_type not in {t.value for t in FairType}:
@@ -108,10 +96,9 @@ def parse_filter(args, user: User, today: date) -> ParsedFilter:
     if mode and mode not in {m.value for m in FairMode}:
         errors["mode"] = "举办方式无效，已忽略。"
         mode = None
-    chain = typed["industry_chain"] or None
-    if chain and not db.session.scalar(
-        sa.select(IndustryChain.id).where(IndustryChain.code == chain)
-    ):
+    try:
+        chain = report_chain(typed["industry_chain"] or None)
+    except Invalid:
         errors["industry_chain"] = "产业链无效，已忽略。"
         chain = None
     report = ReportFilter(start, end, region, fair_type, mode, chain)
@@ -150,5 +137,5 @@ def quick_periods(year: int) -> list[tuple[str, date, date]]:
     periods.append((f"{year}年全年", date(year, 1, 1), date(year, 12, 31)))
     for n, first in enumerate((1, 4, 7, 10)):
         label = f"{'一二三四'[n]}季度"
-        periods.append((label, date(year, first, 1), _month_end(year, first + 2)))
+        periods.append((label, date(year, first, 1), month_end(year, first + 2)))
     return periods

@@ -1,13 +1,17 @@
 """Dashboard, drill-down lists and exports for organizers (in scope), viewers and admins."""
 
-from flask import Response, abort, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from recruit.auth.access import roles_required
-from recruit.auth.models import Role
 from recruit.formatting import local_today
+from recruit.metrics import METRIC_LABELS, METRIC_NAMES
 from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, FairType
-from recruit.reports import bp, charts
+from recruit.reports import charts
+from recruit.reports.breakdowns import BREAKDOWNS
+from recruit.reports.drilldown import DRILL_DOWN, DRILL_TITLES
 from recruit.reports.exports import build_csv, build_xlsx, scope_words
 from recruit.reports.filters import (
     PRESETS,
@@ -15,21 +19,12 @@ from recruit.reports.filters import (
     filter_args,
     parse_filter,
     quick_periods,
-    region_choices,
 )
-from recruit.reports.services import (
-    BREAKDOWNS,
-    DRILL_DOWN,
-    DRILL_TITLES,
-    METRIC_LABELS,
-    METRIC_NAMES,
-    build_report,
-    drill_down_select,
-    drill_down_total,
-    page_of,
-)
+from recruit.reports.scope import REPORT_ROLES, report_regions
+from recruit.reports.services import build_report, drill_down
 
-STAFF = (Role.ADMIN, Role.ORGANIZER, Role.VIEWER)
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
 PER_PAGE = 50
 
 
@@ -38,11 +33,12 @@ def _parsed():
 
 
 def _form_context(parsed):
+    regions = report_regions(current_user)
     return {
         "parsed": parsed,
         "presets": PRESETS,
-        "regions": region_choices(current_user),
-        "region_names": {r.code: r.name for r in region_choices(current_user)},
+        "regions": regions,
+        "region_names": {r.code: r.name for r in regions},
         "fair_types": list(FairType),
         "modes": list(FairMode),
         "chains": chain_choices(),
@@ -106,10 +102,10 @@ def _charts(report, args):
 
 
 @bp.route("/")
-@roles_required(*STAFF)
+@roles_required(*REPORT_ROLES)
 def index():
     parsed = _parsed()
-    report = build_report(parsed.report)
+    report = build_report(current_user, parsed.report)
     return render_template(
         "reports/index.html",
         report=report,
@@ -123,7 +119,7 @@ def index():
 
 
 @bp.route("/rows/<kind>")
-@roles_required(*STAFF)
+@roles_required(*REPORT_ROLES)
 def rows(kind: str):
     if kind not in DRILL_TITLES:
         abort(404)
@@ -137,8 +133,16 @@ def rows(kind: str):
     if kind not in ("positions", "intents"):
         title = None
     parsed = _parsed()
-    query = drill_down_select(parsed.report, kind, step, occupation, title)
-    page = page_of(query, request.args.get("page", 1, type=int), PER_PAGE)
+    listed = drill_down(
+        current_user,
+        parsed.report,
+        kind,
+        step=step,
+        occupation=occupation,
+        title=title,
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+    )
     metric = step or next(m for m, (k, extra) in DRILL_DOWN.items() if k == kind and not extra)
     heading = DRILL_TITLES[kind] + {"hired": "：已录用", "started": "：已到岗"}.get(step or "", "")
     if occupation is not None:
@@ -151,18 +155,18 @@ def rows(kind: str):
         kind=kind,
         narrow={k: v for k, v in narrow.items() if v is not None},
         title=heading,
-        page=page,
-        total=drill_down_total(query, kind),
+        page=listed.rows,
+        total=listed.total,
         total_label=METRIC_LABELS[metric],
         **_form_context(parsed),
     )
 
 
 @bp.route("/export.xlsx")
-@roles_required(*STAFF)
+@roles_required(*REPORT_ROLES)
 def export_xlsx():
     parsed = _parsed()
-    report = build_report(parsed.report)
+    report = build_report(current_user, parsed.report)
     name = f"招聘会统计_{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}.xlsx"
     return _download(
         build_xlsx(report),
@@ -172,20 +176,18 @@ def export_xlsx():
 
 
 @bp.route("/export.csv")
-@roles_required(*STAFF)
+@roles_required(*REPORT_ROLES)
 def export_csv():
     parsed = _parsed()
     table = request.args.get("table", "fairs")
     if table != "fairs" and table not in BREAKDOWNS:
         abort(404)
-    report = build_report(parsed.report)
+    report = build_report(current_user, parsed.report)
     name = f"招聘会统计_{table}_{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}.csv"
     return _download(build_csv(report, table).encode("utf-8"), name, "text/csv; charset=utf-8")
 
 
 def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    from urllib.parse import quote
-
     response = Response(body, mimetype=mimetype)
     ascii_name = "report" + filename[filename.rindex(".") :]
     response.headers["Content-Disposition"] = (

@@ -2,9 +2,9 @@
 
 from flask import Flask
 
+from recruit.sync import desired
+
 
 def init_app(app: Flask) -> None:
     """Connect the desired-state listeners to the positions and employers signals."""
-    from recruit.sync import desired
-
     desired.connect_listeners()

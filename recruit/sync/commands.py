@@ -1,16 +1,19 @@
 """flask sync run|status|reconcile and flask portal-sandbox"""
 
 import click
-import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from recruit.channels.models import Channel, SyncTrigger
-from recruit.channels.services import get_channel
+from recruit.auth.actors import system
+from recruit.channels.ledger import latest_runs, posting_counts
+from recruit.channels.services import get_channel, list_channels, reconcile_all, sync_now
 from recruit.cli import CommandError
-from recruit.extensions import db
+from recruit.errors import Conflict, NotFound
 from recruit.formatting import local_datetime
-from recruit.sync.desired import refresh_all
-from recruit.sync.services import RunRefused, latest_runs, posting_counts, run_channel_sync
+from recruit.sync.sandbox import Faults, SandboxServer, SandboxState
+from recruit.uow import unit_of_work
+
+#: Who the `sync` commands act as, in the audit log and on the runs they start.
+ACTOR = system("command")
 
 COUNT_LABELS = (
     ("created", "新增"),
@@ -52,14 +55,12 @@ def _summary_table(runs) -> None:
 @with_appcontext
 def run_command(code, dry_run, force) -> None:
     if code:
-        channel = get_channel(code)
-        if channel is None:
-            raise CommandError(f"没有代码为 {code} 的渠道")
-        channels = [channel]
+        try:
+            channels = [get_channel(ACTOR, code)]
+        except NotFound:
+            raise CommandError(f"没有代码为 {code} 的渠道") from None
     else:
-        channels = list(
-            db.session.scalars(sa.select(Channel).where(Channel.enabled).order_by(Channel.id))
-        )
+        channels = [channel for channel in list_channels(ACTOR) if channel.enabled]
         if not channels:
             raise CommandError("没有已启用的渠道")
     results = []
@@ -74,11 +75,9 @@ def run_command(code, dry_run, force) -> None:
                 bar.update(done - bar.pos)
 
             try:
-                run = run_channel_sync(
-                    channel, SyncTrigger.MANUAL, dry_run=dry_run, force=force, progress=progress
-                )
-            except RunRefused as refusal:
-                click.echo(f"{channel.code}：{refusal}", err=True)
+                run = sync_now(channel, by=ACTOR, dry_run=dry_run, force=force, progress=progress)
+            except Conflict as refusal:
+                click.echo(f"{channel.code}：{refusal.message}", err=True)
                 refused = True
                 run = None
         results.append((channel, run))
@@ -96,9 +95,9 @@ def run_command(code, dry_run, force) -> None:
 @sync_cli.command("status", help="各渠道最近一次运行和岗位状态统计。")
 @with_appcontext
 def status_command() -> None:
-    runs = latest_runs()
-    counts = posting_counts()
-    for channel in db.session.scalars(sa.select(Channel).order_by(Channel.id)):
+    runs = latest_runs(ACTOR)
+    counts = posting_counts(ACTOR)
+    for channel in list_channels(ACTOR):
         state = "启用" if channel.enabled else "停用"
         click.echo(f"{channel.code}（{channel.name}，{state}，{channel.schedule}）")
         c = counts.get(channel.id, {})
@@ -120,8 +119,8 @@ def status_command() -> None:
 @sync_cli.command("reconcile", help="全量核对各渠道应发布的岗位（首次运行前使用）。")
 @with_appcontext
 def reconcile_command() -> None:
-    changed = refresh_all()
-    db.session.commit()
+    with unit_of_work():
+        changed = reconcile_all(by=ACTOR)
     for code, n in changed.items():
         click.echo(f"{code}：{n} 条待同步状态已更新")
 
@@ -138,8 +137,6 @@ def reconcile_command() -> None:
 @click.option("--verbose", is_flag=True, help="打印每个请求。")
 def sandbox_command(port, token, fail_rate, throttle_rate, retry_after, drop_rate, delay, seed,
                     verbose) -> None:  # fmt: skip
-    from recruit.sync.sandbox import Faults, SandboxServer, SandboxState
-
     faults = Faults(fail_rate, throttle_rate, retry_after, drop_rate, delay, seed)
     server = SandboxServer(("127.0.0.1", port), SandboxState(token, faults), quiet=not verbose)
     click.echo(f"参考接收端已启动：{server.base_url}（GET /postings 查看内容，Ctrl-C 停止）")

@@ -11,40 +11,31 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from recruit.channels.models import Channel, ChannelPosting, Desired, PostingState
-from recruit.employers.models import Employer, EmployerStatus
+from recruit.employers.models import Employer
 from recruit.employers.signals import employer_changed
 from recruit.extensions import db
-from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
-from recruit.formatting import local_today
-from recruit.positions.models import PUBLIC_STATUSES, Position
+from recruit.fairs.models import Fair, FairPosition, Participation
+from recruit.positions.models import Position, public_clause
 from recruit.positions.signals import position_changed
 from recruit.refdata.models import IndustryChain
+from recruit.refdata.services import region_codes_within
 
 logger = logging.getLogger(__name__)
 
-#: Participations whose fairs put a position into a channel scoped by fair type.
-_LIVE_PARTICIPATIONS = (
-    ParticipationStatus.REQUESTED,
-    ParticipationStatus.APPROVED,
-    ParticipationStatus.ATTENDED,
-)
-
 
 def publishable_query(channel: Channel) -> sa.Select:
-    """Return a SELECT of the ids of positions the channel should publish now."""
+    """Return a SELECT of the ids of positions the channel should publish now.
+
+    Public positions only (past its valid_until a position goes, even before the daily expiry
+    job marks it), narrowed by the channel's scope; a fair-type scope counts the fairs the
+    public sees and the participations holding a place there.
+    """
     query = (
         sa.select(Position.id)
         .join(Employer, Position.employer_id == Employer.id)
-        .where(
-            Position.status.in_(PUBLIC_STATUSES),
-            Employer.status == EmployerStatus.APPROVED,
-            # Past its valid_until it goes, even before the daily expiry job marks it.
-            Position.valid_until >= local_today(),
-        )
+        .where(public_clause())
     )
     if channel.scope_regions:
-        from recruit.refdata.services import region_codes_within
-
         codes: set[str] = set()
         for code in channel.scope_regions:
             codes.update(region_codes_within(code))
@@ -61,8 +52,8 @@ def publishable_query(channel: Channel) -> sa.Select:
             .join(Fair, Participation.fair_id == Fair.id)
             .where(
                 Fair.type.in_(channel.scope_fair_types),
-                Fair.status != FairStatus.CANCELLED,
-                Participation.status.in_(_LIVE_PARTICIPATIONS),
+                Fair.is_public,
+                Participation.holds_place,
             )
         )
         query = query.where(Position.id.in_(at_fair))
@@ -88,12 +79,12 @@ def apply_desired(
     if publish:
         if row.desired is Desired.WITHDRAWN:
             row.desired = Desired.PUBLISHED
-            _mark_pending(row)
+            mark_pending(row)
         elif _needs_delivery(row, revision):
-            _mark_pending(row)
+            mark_pending(row)
     elif row.desired is Desired.PUBLISHED:
         row.desired = Desired.WITHDRAWN
-        _mark_pending(row)
+        mark_pending(row)
     return row
 
 
@@ -110,7 +101,8 @@ def _needs_delivery(row: ChannelPosting, revision: int) -> bool:
     return not (row.state is PostingState.FAILED and row.failed_revision == revision)
 
 
-def _mark_pending(row: ChannelPosting) -> None:
+def mark_pending(row: ChannelPosting) -> None:
+    """Set a row to go out on the next run, its failure and back-off forgotten."""
     row.state = PostingState.PENDING
     row.failed_revision = None
     row.attempts = 0

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from recruit.extensions import db
-from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation
+from recruit.fairs.models import Fair, FairPosition, Participation
 from recruit.formatting import to_local
 from recruit.positions.models import Position
 
@@ -20,7 +20,7 @@ def public_url(position: Position) -> str:
 
 
 def fairs_of(position_ids: list[int]) -> dict[int, list[dict[str, str]]]:
-    """Return the fairs (not cancelled) each position is offered at, earliest first."""
+    """Return the public fairs (not cancelled) each position is offered at, earliest first."""
     found: dict[int, list[dict[str, str]]] = {pid: [] for pid in position_ids}
     if not position_ids:
         return found
@@ -28,7 +28,7 @@ def fairs_of(position_ids: list[int]) -> dict[int, list[dict[str, str]]]:
         sa.select(FairPosition.position_id, Fair)
         .join(Participation, FairPosition.participation_id == Participation.id)
         .join(Fair, Participation.fair_id == Fair.id)
-        .where(FairPosition.position_id.in_(position_ids), Fair.status != FairStatus.CANCELLED)
+        .where(FairPosition.position_id.in_(position_ids), Fair.is_public)
         .order_by(Fair.starts_at, Fair.id)
     ).all()
     for position_id, fair in rows:

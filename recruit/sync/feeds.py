@@ -8,11 +8,13 @@ from email.utils import format_datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, current_app, request
 
-from recruit.channels.models import Channel, ChannelKind, ChannelPosting, Desired
+from recruit.channels.models import Channel, ChannelPosting, Desired
+from recruit.channels.services import feed_channel
+from recruit.employers.models import Employer
 from recruit.extensions import db
-from recruit.positions.models import Position
+from recruit.positions.models import Position, public_clause
 from recruit.sync.documents import apply_field_map, build_document, fairs_of
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -27,15 +29,21 @@ INDEED_JOB_TYPES = {
 
 
 def feed_postings(channel: Channel) -> tuple[list[tuple[Position, dict]], datetime | None]:
-    """Return the positions the channel should show with their documents, and the last change."""
+    """Return the positions the channel should show with their documents, and the last change.
+
+    The channel's published rows, and of those only positions public right now: one past its
+    valid_until leaves the feed the same day, before the next sync rewrites the rows.
+    """
     positions = db.session.scalars(
         sa.select(Position)
         .join(ChannelPosting, ChannelPosting.position_id == Position.id)
+        .join(Employer, Position.employer_id == Employer.id)
         .where(
             ChannelPosting.channel_id == channel.id,
             ChannelPosting.desired == Desired.PUBLISHED,
+            public_clause(),
         )
-        .options(so.joinedload(Position.employer), so.joinedload(Position.work_region))
+        .options(so.contains_eager(Position.employer), so.joinedload(Position.work_region))
         .order_by(Position.id)
     ).all()
     fairs = fairs_of([p.id for p in positions])
@@ -51,13 +59,6 @@ def feed_postings(channel: Channel) -> tuple[list[tuple[Position, dict]], dateti
     return items, max(stamps) if stamps else None
 
 
-def _feed_channel(code: str) -> Channel:
-    channel = db.session.scalar(sa.select(Channel).where(Channel.code == code))
-    if channel is None or channel.kind is not ChannelKind.FEED or not channel.enabled:
-        abort(404)
-    return channel
-
-
 def _conditional(body: bytes, mimetype: str, last_modified: datetime | None) -> Response:
     response = Response(body, mimetype=mimetype)
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
@@ -70,7 +71,7 @@ def _conditional(body: bytes, mimetype: str, last_modified: datetime | None) -> 
 
 @bp.get("/<code>.json")
 def feed_json(code: str):
-    channel = _feed_channel(code)
+    channel = feed_channel(code)
     items, last_modified = feed_postings(channel)
     payload = {
         "channel": channel.code,
@@ -91,7 +92,7 @@ def _text(parent: ET.Element, tag: str, value) -> None:
 
 @bp.get("/<code>.xml")
 def feed_xml(code: str):
-    channel = _feed_channel(code)
+    channel = feed_channel(code)
     items, last_modified = feed_postings(channel)
     root = ET.Element("source")
     _text(root, "publisher", "株洲市招聘会服务平台")

@@ -5,13 +5,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
 from recruit.audit.services import record_audit
+from recruit.auth.actors import Actor
 from recruit.channels.models import (
     Channel,
     ChannelPosting,
@@ -22,8 +23,8 @@ from recruit.channels.models import (
     SyncTrigger,
 )
 from recruit.db_types import utcnow
+from recruit.errors import Conflict
 from recruit.extensions import db
-from recruit.formatting import to_local
 from recruit.positions.models import Position
 from recruit.sync.connectors import (
     ChannelStopped,
@@ -51,16 +52,6 @@ MAX_RUN_ERRORS = 200
 Progress = Callable[[int, int], None]
 
 
-class RunRefused(Exception):
-    """The run cannot start: another run holds the channel, or this week's run is done."""
-
-
-def iso_week(moment: datetime) -> str:
-    """Return the ISO week of an instant in Asia/Shanghai, e.g. "2026-W47"."""
-    year, week, _day = to_local(moment).isocalendar()
-    return f"{year}-W{week:02d}"
-
-
 def _add_error(run: SyncRun, message: str, ref: str | None = None) -> None:
     if len(run.errors or []) >= MAX_RUN_ERRORS and ref is not None:
         return
@@ -76,16 +67,16 @@ def start_run(
     trigger: SyncTrigger,
     *,
     week: str | None = None,
-    by=None,
+    by: Actor,
     dry_run: bool = False,
     force: bool = False,
 ) -> SyncRun:
     """Take the channel's lock and return a running SyncRun row, committed.
 
     The lock is the channel row itself: a write to it serializes concurrent starters on both
-    databases. Inside it, a running row with a fresh heartbeat refuses the start; a stale one
-    is taken over. A weekly (scheduled or catch-up) run is unique per (channel, ISO week):
-    a completed week is not run again unless forced.
+    databases. Inside it, a running row with a fresh heartbeat refuses the start (Conflict); a
+    stale one is taken over. A weekly (scheduled or catch-up) run is unique per (channel, ISO
+    week): a completed week is not run again unless forced (Conflict).
     """
     channel_id = channel.id
     # End the caller's transaction so that the lock is the first statement of a new one.
@@ -104,7 +95,7 @@ def start_run(
         beat = other.heartbeat_at or other.started_at
         if beat >= stale_before:
             db.session.rollback()
-            raise RunRefused(f"渠道正在同步中（第 {other.id} 次运行），请稍后再试")
+            raise Conflict(f"渠道正在同步中（第 {other.id} 次运行），请稍后再试")
         if week is not None and other.week == week:
             continue  # taken over below
         other.status = SyncStatus.FAILED
@@ -118,7 +109,7 @@ def start_run(
         if run is not None:
             if run.status is SyncStatus.COMPLETED and not force:
                 db.session.rollback()
-                raise RunRefused(f"本周（{week}）的同步已完成")
+                raise Conflict(f"本周（{week}）的同步已完成")
             _add_error(
                 run,
                 "接管中断的运行" if run.status is SyncStatus.RUNNING else "重新运行本周同步",
@@ -145,16 +136,8 @@ def start_run(
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        raise RunRefused(f"本周（{week}）的同步已由其他进程开始") from None
+        raise Conflict(f"本周（{week}）的同步已由其他进程开始") from None
     return run
-
-
-@dataclass
-class _Plan:
-    row_id: int
-    position_id: int
-    ref: str
-    desired: Desired
 
 
 def _item_ids(channel: Channel, force: bool) -> tuple[list[int], int]:
@@ -631,12 +614,16 @@ def run_channel_sync(
     trigger: SyncTrigger = SyncTrigger.MANUAL,
     *,
     week: str | None = None,
-    by=None,
+    by: Actor,
     dry_run: bool = False,
     force: bool = False,
     progress: Progress | None = None,
 ) -> SyncRun:
-    """Take the lock, reconcile the channel and return the finished run (commits)."""
+    """Take the lock, reconcile the channel and return the finished run (commits as it goes).
+
+    Raises Conflict when the run cannot start: another run holds the channel, or this week's
+    run is done. Who may start a run is the caller's rule (channels.services.sync_now).
+    """
     run = start_run(channel, trigger, week=week, by=by, dry_run=dry_run, force=force)
     run = execute_run(run, force=force, progress=progress)
     if trigger is SyncTrigger.MANUAL:
@@ -648,63 +635,3 @@ def run_channel_sync(
         )
         db.session.commit()
     return run
-
-
-def latest_runs(limit: int = 1) -> dict[int, list[SyncRun]]:
-    """Return the latest runs of every channel, newest first (one query for all channels)."""
-    rank = (
-        sa.func.row_number()
-        .over(
-            partition_by=SyncRun.channel_id,
-            order_by=(SyncRun.started_at.desc(), SyncRun.id.desc()),
-        )
-        .label("rank")
-    )
-    ranked = sa.select(SyncRun.id, rank).subquery()
-    found: dict[int, list[SyncRun]] = {
-        channel_id: [] for channel_id in db.session.scalars(sa.select(Channel.id))
-    }
-    for run in db.session.scalars(
-        sa.select(SyncRun)
-        .join(ranked, ranked.c.id == SyncRun.id)
-        .where(ranked.c.rank <= limit)
-        .order_by(SyncRun.channel_id, SyncRun.started_at.desc(), SyncRun.id.desc())
-    ):
-        found.setdefault(run.channel_id, []).append(run)
-    return found
-
-
-def posting_counts(channel_id: int | None = None) -> dict[int, dict[str, int]]:
-    """Return how many rows each channel has in each state."""
-    query = sa.select(ChannelPosting.channel_id, ChannelPosting.state, sa.func.count()).group_by(
-        ChannelPosting.channel_id, ChannelPosting.state
-    )
-    if channel_id is not None:
-        query = query.where(ChannelPosting.channel_id == channel_id)
-    counts: dict[int, dict[str, int]] = {}
-    for cid, state, n in db.session.execute(query):
-        counts.setdefault(cid, {})[PostingState(state).value] = n
-    return counts
-
-
-def retry_posting(row: ChannelPosting, *, by=None) -> None:
-    """Put a failed row back to pending, so that the next run sends it again."""
-    row.state = PostingState.PENDING
-    row.failed_revision = None
-    row.attempts = 0
-    row.next_attempt_at = None
-    record_audit("channel_posting.retry", row, by=by, summary={"channel_id": row.channel_id})
-
-
-def channel_states_for(position: Position) -> list[dict]:
-    """Return the position's state on every channel, for its page."""
-    rows = {
-        row.channel_id: row
-        for row in db.session.scalars(
-            sa.select(ChannelPosting).where(ChannelPosting.position_id == position.id)
-        )
-    }
-    states = []
-    for channel in db.session.scalars(sa.select(Channel).order_by(Channel.id)):
-        states.append({"channel": channel, "row": rows.get(channel.id)})
-    return states

@@ -22,7 +22,8 @@ AUDIENCES = [
     (r"\w+ /api/v1/employer/", {Role.EMPLOYER}),
     (r"\w+ /api/v1/manage/", {Role.ADMIN, Role.ORGANIZER}),
     (r"\w+ /api/v1/reports/", {Role.ADMIN, Role.ORGANIZER, Role.VIEWER}),
-    (r"\w+ /api/v1/(channels|sync)", {Role.ADMIN}),
+    # The channels service decides who may change them (admins and the city organizer).
+    (r"\w+ /api/v1/(channels|sync)", {Role.ADMIN, Role.ORGANIZER}),
     (r"get /api/v1/(fairs|positions|employers)", EVERYONE),
 ]
 

@@ -1,8 +1,11 @@
-"""Admins manage channels and syncs over the API; nobody else may."""
+"""Channels and syncs over the API: staff reach it as they reach the pages, and the channels
+service decides (admins and the city-level organizer change and sync, county organizers read)."""
 
 import pytest
+import sqlalchemy as sa
 
 from recruit.auth.models import Role
+from recruit.channels.models import Channel
 
 
 def test_admins_list_channels_change_one_and_run_a_sync(
@@ -37,8 +40,34 @@ def test_a_disabled_channel_cannot_be_synced(client, make_user, bearer):
     assert response.status_code == 409 and "未启用" in response.get_json()["message"]
 
 
-@pytest.mark.parametrize("role", [Role.ORGANIZER, Role.EMPLOYER, Role.VIEWER])
-def test_only_admins_reach_the_channel_operations(client, make_user, bearer, role):
+@pytest.mark.parametrize("role", [Role.EMPLOYER, Role.VIEWER])
+def test_only_staff_reach_the_channel_operations(client, make_user, bearer, role):
     headers = bearer(make_user(role))
     assert client.get("/api/v1/channels", headers=headers).status_code == 403
     assert client.post("/api/v1/channels/jycs/sync", json={}, headers=headers).status_code == 403
+
+
+def test_the_city_organizer_changes_and_syncs_channels_as_on_the_page(
+    client, make_user, bearer, make_position
+):
+    make_position()
+    headers = bearer(make_user(Role.ORGANIZER))  # 430200, the whole city
+    assert client.get("/api/v1/channels", headers=headers).status_code == 200
+    changed = client.patch("/api/v1/channels/jycs", json={"enabled": True}, headers=headers)
+    assert changed.status_code == 200
+    run = client.post("/api/v1/channels/jycs/sync", json={}, headers=headers)
+    assert run.status_code == 201 and run.get_json()["created"] == 1
+
+
+def test_a_county_organizer_reads_channels_but_may_not_change_or_sync_them(
+    client, db, make_user, bearer
+):
+    headers = bearer(make_user(Role.ORGANIZER, region_code="430281"))
+    assert client.get("/api/v1/channels", headers=headers).status_code == 200
+    assert client.get("/api/v1/channels/jycs/postings", headers=headers).status_code == 200
+    assert client.get("/api/v1/sync/runs", headers=headers).status_code == 200
+    patched = client.patch("/api/v1/channels/jycs", json={"schedule": "tue 03:00"}, headers=headers)
+    assert patched.status_code == 403
+    assert client.post("/api/v1/channels/jycs/sync", json={}, headers=headers).status_code == 403
+    schedule = db.session.scalar(sa.select(Channel.schedule).where(Channel.code == "jycs"))
+    assert schedule == "mon 02:00"

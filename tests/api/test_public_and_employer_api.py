@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from recruit.audit.models import AuditLog
 from recruit.auth.models import Role
 from recruit.fairs.models import FairStatus
 from recruit.formatting import local_today
@@ -188,3 +190,41 @@ def test_fair_signup_and_outcome_over_the_api(
         headers=headers,
     )
     assert future.status_code == 422 and "on" in future.get_json()["errors"]
+
+
+def test_the_intent_list_discloses_phones_through_the_audited_gate(
+    client, db, employer_headers, make_fair, make_position
+):
+    user, headers = employer_headers()
+    position = make_position(employer=user.employer)
+    hire = make_hire(make_fair, position, seeker_phone="13912345678")
+    make_hire(make_fair, make_position(title="别家岗位"), seeker_name="李四")
+
+    listed = client.get("/api/v1/employer/hires", headers=headers).get_json()
+
+    (item,) = listed["items"]
+    assert (item["id"], item["seeker_name"], item["seeker_phone"]) == (
+        hire.id,
+        "张三",
+        "13912345678",
+    )
+    assert "seeker_id_number" not in item
+    (entry,) = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "hire.view_pii"))
+    assert entry.user_id == user.id
+    assert entry.summary["ids"] == [hire.id]
+    assert entry.summary["purpose"] == "outcome_follow_up"
+
+
+def test_a_fair_that_is_cancelled_takes_no_sign_up_on_either_door(
+    client, db, employer_headers, make_fair, make_position, login_as
+):
+    user, headers = employer_headers()
+    position = make_position(employer=user.employer)
+    fair = make_fair(status=FairStatus.CANCELLED)
+    offer = {"offers": [{"position_id": position.id, "openings": 2}]}
+
+    api = client.post(f"/api/v1/employer/fairs/{fair.id}/signup", json=offer, headers=headers)
+    login_as(user)
+    page = client.get(f"/employer/fairs/{fair.id}/signup")
+
+    assert api.status_code == page.status_code == 404

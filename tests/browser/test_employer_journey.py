@@ -6,6 +6,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
+from recruit.auth.actors import system
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db
 from recruit.fairs.models import Fair
@@ -82,7 +83,7 @@ def test_a_new_employer_registers_posts_signs_up_and_records_an_outcome(page, li
     def approve_position():
         # The organizer approves the position (issue 3's review queue does this in the app).
         position = db.session.scalar(sa.select(Position).where(Position.title == "日用瓷彩绘工"))
-        set_position_status(position, PositionStatus.OPEN)
+        set_position_status(position, PositionStatus.OPEN, by=system("tests.browser"))
         return position.id
 
     position_id = _in_app(live_server, approve_position)

@@ -9,7 +9,7 @@ from recruit.demo.services import DEMO_PASSWORD
 from recruit.employers.models import Employer
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairPosition, Participation, ParticipationStatus
-from recruit.fairs.services import offerable_positions
+from recruit.fairs.participations import offerable_positions
 from recruit.formatting import local_today
 
 EMPLOYER = "株洲天元轨道装备配件有限公司"

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 
 from recruit.demo.services import DEMO_PASSWORD
 from recruit.formatting import bureau_number, local_today
-from recruit.reports.services import ReportFilter, bureau_sentence, compute_metrics
+from recruit.reports.metrics import ReportFilter, compute_metrics
+from recruit.reports.sentence import bureau_sentence
 
 
 def test_viewer_reads_the_dashboard_and_downloads_the_excel_file(page, live_server, tmp_path):

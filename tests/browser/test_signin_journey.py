@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from recruit.demo.services import DEMO_PASSWORD
 from recruit.formatting import bureau_number, local_today
-from recruit.reports.services import compute_metrics
+from recruit.reports.metrics import compute_metrics
 
 
 def test_demo_organizer_signs_in_and_sees_the_home_page_in_chinese(page, live_server):

@@ -3,11 +3,18 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from recruit.audit.models import AuditLog
+from recruit.auth.actors import system
+from recruit.errors import Invalid
 from recruit.formatting import local_today
 from recruit.hires.models import Outcome
-from recruit.hires.outcomes import OutcomeError, record_outcome
+from recruit.hires.outcomes import record_outcome
 from tests.employer.helpers import make_hire
+
+#: Who records outcomes in the service-level tests below.
+BY = system("tests.outcomes")
 
 
 def test_the_list_shows_name_and_phone_but_never_the_id_number(
@@ -41,7 +48,7 @@ def test_started_without_hired_sets_both_dates(db, make_position, make_fair):
     hire = make_hire(make_fair, make_position())
     day = local_today() - timedelta(days=2)
 
-    record_outcome(hire, Outcome.STARTED, day)
+    record_outcome(hire, Outcome.STARTED, day, by=BY)
 
     assert (hire.hired_on, hire.started_on, hire.outcome_on) == (day, day, day)
 
@@ -51,10 +58,10 @@ def test_declined_clears_an_earlier_hire_and_withdrawn_keeps_it(db, make_positio
     second = make_hire(make_fair, make_position())
     day = local_today() - timedelta(days=3)
     for hire in (first, second):
-        record_outcome(hire, Outcome.HIRED, day)
+        record_outcome(hire, Outcome.HIRED, day, by=BY)
 
-    record_outcome(first, Outcome.DECLINED, local_today())
-    record_outcome(second, Outcome.WITHDRAWN, local_today())
+    record_outcome(first, Outcome.DECLINED, local_today(), by=BY)
+    record_outcome(second, Outcome.WITHDRAWN, local_today(), by=BY)
 
     assert (first.outcome, first.hired_on) == (Outcome.DECLINED, None)
     assert (second.outcome, second.hired_on, second.outcome_on) == (
@@ -77,8 +84,8 @@ def test_impossible_outcomes_are_refused(
 ):
     hire = make_hire(make_fair, make_position(), days_ago=10)
 
-    with pytest.raises(OutcomeError, match=message):
-        record_outcome(hire, outcome, local_today() + timedelta(days=days_from_today))
+    with pytest.raises(Invalid, match=message):
+        record_outcome(hire, outcome, local_today() + timedelta(days=days_from_today), by=BY)
     assert hire.outcome is Outcome.INTENT
 
 
@@ -107,3 +114,30 @@ def test_the_list_filters_by_outcome(client, db, signed_in, make_position, make_
     page = client.get("/employer/outcomes?outcome=intent").get_data(as_text=True)
 
     assert "赵六" in page and "王五" not in page
+
+
+def _disclosures(db):
+    return db.session.scalars(
+        sa.select(AuditLog).where(AuditLog.action == "hire.view_pii").order_by(AuditLog.id)
+    ).all()
+
+
+def test_the_phones_on_the_list_are_disclosed_through_the_audited_gate(
+    client, db, signed_in, make_position, make_fair
+):
+    position = make_position(employer=signed_in.employer)
+    hires = [make_hire(make_fair, position), make_hire(make_fair, position, seeker_name="李四")]
+
+    client.get("/employer/outcomes")
+
+    (entry,) = _disclosures(db)
+    assert entry.user_id == signed_in.id
+    assert entry.summary["ids"] == sorted(h.id for h in hires)
+    assert entry.summary["purpose"] == "outcome_follow_up"
+    assert entry.summary["fields"] == ["seeker_phone"]
+
+
+def test_an_empty_list_discloses_nothing(client, db, signed_in):
+    client.get("/employer/outcomes")
+
+    assert _disclosures(db) == []

@@ -8,15 +8,11 @@ import sqlalchemy as sa
 from recruit.audit.models import AuditLog
 from recruit.auth.models import Role
 from recruit.employers.models import EmployerStatus
+from recruit.errors import Invalid, Stale
 from recruit.formatting import local_today
 from recruit.positions.models import Position, PositionStatus
-from recruit.positions.services import (
-    PositionError,
-    StaleEditError,
-    minimum_monthly_wage,
-    update_position,
-    validate_position_data,
-)
+from recruit.positions.rules import minimum_monthly_wage, validate_position_data
+from recruit.positions.services import update_position
 from recruit.positions.signals import position_changed
 
 
@@ -112,7 +108,7 @@ def test_minimum_wage_is_read_per_region_from_the_settings(app, db):
         "valid_until": local_today() + timedelta(days=30),
     }
     assert validate_position_data(data)["salary_min"] == 2000
-    with pytest.raises(PositionError) as error:
+    with pytest.raises(Invalid) as error:
         validate_position_data({**data, "work_region_code": "430211"})
     assert "2100" in error.value.errors["salary_min"]
     # Part-time work has an hourly minimum instead of the monthly one.
@@ -265,7 +261,9 @@ def test_an_edit_based_on_a_stale_version_is_refused(
 ):
     position = make_position(employer=signed_in.employer, description="负责装配")
     form = _edit_form(position, position_form, openings="9")
-    update_position(position, {**_service_data(position), "openings": 7}, version=None)
+    update_position(
+        position, {**_service_data(position), "openings": 7}, version=None, by=signed_in
+    )
     db.session.flush()
 
     page = client.post(f"/employer/positions/{position.id}/edit", data=form).get_data(as_text=True)
@@ -287,10 +285,11 @@ def _service_data(position):
     }
 
 
-def test_update_position_refuses_a_stale_version(db, make_position):
+def test_update_position_refuses_a_stale_version(db, make_position, make_user):
     position = make_position(description="负责装配")
-    with pytest.raises(StaleEditError):
-        update_position(position, _service_data(position), version=position.version - 1)
+    owner = make_user(Role.EMPLOYER, employer=position.employer)
+    with pytest.raises(Stale):
+        update_position(position, _service_data(position), version=position.version - 1, by=owner)
 
 
 def test_a_blocking_phrase_added_to_an_open_position_is_refused_and_nothing_changes(

@@ -6,8 +6,10 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
-from recruit.employers.fair_signup import sign_up_for_fair
-from recruit.fairs import services
+from recruit.auth.models import Role
+from recruit.errors import Conflict, Invalid, ServiceError, Stale
+from recruit.extensions import db as _db
+from recruit.fairs import credit, lifecycle, onsite, participations, queries, summary
 from recruit.fairs.credit import signup_blocked_until
 from recruit.fairs.models import (
     FairPosition,
@@ -17,11 +19,10 @@ from recruit.fairs.models import (
     SeekerTally,
     TallySource,
 )
-from recruit.fairs.services import FairError, StaleFairError
 from recruit.formatting import LOCAL_TZ
 from recruit.hires.models import Outcome, TentativeHire
 from recruit.refdata.codes import FairMode, FairType, PriorityGroup
-from recruit.reports.services import compute_metrics
+from recruit.reports.metrics import compute_metrics
 
 
 def _fair_data(**overrides):
@@ -44,36 +45,44 @@ def _fair_data(**overrides):
     return data
 
 
+def _requested(fair, employer):
+    """Return the employer's sign-up for the fair, waiting for review (as if it signed up)."""
+    part = Participation(fair=fair, employer=employer, status=ParticipationStatus.REQUESTED)
+    _db.session.add(part)
+    _db.session.flush()
+    return part
+
+
 def _actions(db, action):
     return db.session.scalars(sa.select(AuditLog).where(AuditLog.action == action)).all()
 
 
 def test_create_fair_is_planned_and_audited(db, liling_organizer):
-    fair = services.create_fair(_fair_data(), by=liling_organizer)
+    fair = lifecycle.create_fair(_fair_data(), by=liling_organizer)
     assert fair.status is FairStatus.PLANNED
     assert fair.version == 1
     assert [a.object_id for a in _actions(db, "fair.create")] == [str(fair.id)]
 
 
 def test_an_organizer_cannot_create_a_fair_outside_its_scope(liling_organizer):
-    with pytest.raises(FairError, match="举办地区"):
-        services.create_fair(_fair_data(region_code="430211"), by=liling_organizer)
+    with pytest.raises(ServiceError, match="举办地区"):
+        lifecycle.create_fair(_fair_data(region_code="430211"), by=liling_organizer)
 
 
 def test_end_before_start_is_refused_naming_the_field(city_organizer):
     data = _fair_data()
     data["ends_at"] = data["starts_at"] - timedelta(hours=1)
-    with pytest.raises(FairError, match="结束时间"):
-        services.create_fair(data, by=city_organizer)
+    with pytest.raises(ServiceError, match="结束时间"):
+        lifecycle.create_fair(data, by=city_organizer)
 
 
 def test_a_save_based_on_an_old_version_is_refused_and_changes_nothing(db, city_organizer):
-    fair = services.create_fair(_fair_data(), by=city_organizer)
-    services.update_fair(fair, _fair_data(venue="新地点"), version=1, by=city_organizer)
+    fair = lifecycle.create_fair(_fair_data(), by=city_organizer)
+    lifecycle.update_fair(fair, _fair_data(venue="新地点"), version=1, by=city_organizer)
     db.session.flush()
     assert fair.version == 2
-    with pytest.raises(StaleFairError, match="其他人在您编辑期间修改了"):
-        services.update_fair(fair, _fair_data(venue="旧表单的地点"), version=1, by=city_organizer)
+    with pytest.raises(Stale, match="其他人在您编辑期间修改了"):
+        lifecycle.update_fair(fair, _fair_data(venue="旧表单的地点"), version=1, by=city_organizer)
     assert fair.venue == "新地点"
     audit = _actions(db, "fair.update")
     assert len(audit) == 1 and audit[0].summary["venue"] == ["醴陵市人力资源市场", "新地点"]
@@ -83,35 +92,37 @@ def test_a_save_racing_past_the_form_check_is_stopped_by_the_version_column(db, 
     """If another save lands between our check and our write, the flush fails, not overwrites."""
     from sqlalchemy.orm.exc import StaleDataError
 
-    fair = services.create_fair(_fair_data(), by=city_organizer)
+    fair = lifecycle.create_fair(_fair_data(), by=city_organizer)
     db.session.flush()
     db.session.connection().execute(
         sa.text("UPDATE fairs SET venue = :v, version = version + 1 WHERE id = :id"),
         {"v": "他人保存的地点", "id": fair.id},
     )
     with pytest.raises(StaleDataError):
-        services.update_fair(fair, _fair_data(venue="我的地点"), version=1, by=city_organizer)
+        lifecycle.update_fair(fair, _fair_data(venue="我的地点"), version=1, by=city_organizer)
 
 
 def test_status_flow_only_allows_sensible_moves(city_organizer, make_fair):
     fair = make_fair()
-    services.set_fair_status(fair, FairStatus.OPEN, by=city_organizer)
-    services.set_fair_status(fair, FairStatus.HELD, by=city_organizer)
-    with pytest.raises(FairError, match="不能改为"):
-        services.set_fair_status(fair, FairStatus.OPEN, by=city_organizer)
+    lifecycle.set_fair_status(fair, FairStatus.OPEN, by=city_organizer)
+    lifecycle.set_fair_status(fair, FairStatus.HELD, by=city_organizer)
+    with pytest.raises(ServiceError, match="不能改为"):
+        lifecycle.set_fair_status(fair, FairStatus.OPEN, by=city_organizer)
     assert fair.status is FairStatus.HELD
 
 
 def test_cancelling_needs_a_reason_and_ends_the_flow(db, city_organizer, make_fair):
     fair = make_fair()
-    with pytest.raises(FairError, match="取消原因"):
-        services.set_fair_status(fair, FairStatus.CANCELLED, by=city_organizer, reason=" ")
-    services.set_fair_status(fair, FairStatus.CANCELLED, by=city_organizer, reason="场地维修")
+    with pytest.raises(ServiceError, match="取消原因"):
+        lifecycle.set_fair_status(fair, FairStatus.CANCELLED, by=city_organizer, reason=" ")
+    lifecycle.set_fair_status(fair, FairStatus.CANCELLED, by=city_organizer, reason="场地维修")
     assert _actions(db, "fair.cancelled")[0].summary["reason"] == "场地维修"
-    with pytest.raises(FairError):
-        services.set_fair_status(fair, FairStatus.OPEN, by=city_organizer)
-    with pytest.raises(FairError, match="不能再修改"):
-        services.update_fair(fair, _fair_data(region_code="430211"), version=fair.version, by=None)
+    with pytest.raises(ServiceError):
+        lifecycle.set_fair_status(fair, FairStatus.OPEN, by=city_organizer)
+    with pytest.raises(ServiceError, match="不能再修改"):
+        lifecycle.update_fair(
+            fair, _fair_data(region_code="430211"), version=fair.version, by=city_organizer
+        )
 
 
 # --- participations and booths -------------------------------------------------
@@ -119,36 +130,38 @@ def test_cancelling_needs_a_reason_and_ends_the_flow(db, city_organizer, make_fa
 
 def test_booth_numbers_are_unique_within_a_fair(city_organizer, make_fair, make_employer):
     fair = make_fair(booth_capacity=10)
-    first = services.add_participation(fair, make_employer(), by=city_organizer)
-    second = services.add_participation(fair, make_employer(), by=city_organizer)
-    services.assign_booth(first, "a01", by=city_organizer)
+    first = participations.add_participation(fair, make_employer().id, by=city_organizer)
+    second = participations.add_participation(fair, make_employer().id, by=city_organizer)
+    participations.assign_booth(first, "a01", by=city_organizer)
     assert first.booth == "A01"
-    with pytest.raises(FairError, match="A01 已分配给"):
-        services.assign_booth(second, "A01", by=city_organizer)
+    with pytest.raises(ServiceError, match="A01 已分配给"):
+        participations.assign_booth(second, "A01", by=city_organizer)
     assert second.booth is None
 
 
-def test_booth_capacity_is_enforced(city_organizer, make_fair, make_employer):
-    fair = make_fair(booth_capacity=1)
-    first = services.add_participation(fair, make_employer(), by=city_organizer)
-    second = services.add_participation(fair, make_employer(), by=city_organizer)
-    services.assign_booth(first, "A01", by=city_organizer)
-    with pytest.raises(FairError, match="共1个展位，已全部分配"):
-        services.assign_booth(second, "A02", by=city_organizer)
-    # Moving the holder to another booth is not a new booth.
-    services.assign_booth(first, "B01", by=city_organizer)
+def test_booth_capacity_counts_every_place_held(db, city_organizer, make_fair, make_employer):
+    """One reading of the capacity everywhere: a requested, approved or attended employer holds
+    a place, whether it signed up itself or an organizer added it."""
+    fair = make_fair(booth_capacity=2)
+    _requested(fair, make_employer())
+    first = participations.add_participation(fair, make_employer().id, by=city_organizer)
+    with pytest.raises(Conflict, match="展位已满"):
+        participations.add_participation(fair, make_employer().id, by=city_organizer)
+    participations.assign_booth(first, "A01", by=city_organizer)
+    # Moving the holder to another booth takes no new place.
+    participations.assign_booth(first, "B01", by=city_organizer)
     assert first.booth == "B01"
-    services.assign_booth(first, "", by=city_organizer)
-    services.assign_booth(second, "A02", by=city_organizer)
-    assert second.booth == "A02"
+    participations.withdraw_participation(first, by=city_organizer)
+    assert participations.places_taken(fair) == 1
+    participations.add_participation(fair, make_employer().id, by=city_organizer)
 
 
 def test_an_employer_is_added_once(city_organizer, make_fair, make_employer):
     fair = make_fair()
     employer = make_employer()
-    services.add_participation(fair, employer, by=city_organizer)
-    with pytest.raises(FairError, match="已在本场招聘会的参会名单中"):
-        services.add_participation(fair, employer, by=city_organizer)
+    participations.add_participation(fair, employer.id, by=city_organizer)
+    with pytest.raises(ServiceError, match="已在本场招聘会的参会名单中"):
+        participations.add_participation(fair, employer.id, by=city_organizer)
 
 
 def test_an_employer_with_two_recent_no_shows_cannot_be_added(
@@ -162,35 +175,33 @@ def test_an_employer_with_two_recent_no_shows_cannot_be_added(
             Participation(fair=old, employer=employer, status=ParticipationStatus.NO_SHOW)
         )
     db.session.flush()
-    with pytest.raises(FairError, match="多次报名后未到场"):
-        services.add_participation(make_fair(), employer, by=city_organizer)
+    with pytest.raises(ServiceError, match="多次报名后未到场"):
+        participations.add_participation(make_fair(), employer.id, by=city_organizer)
 
 
 def test_requests_are_approved_or_rejected_with_a_reason(city_organizer, make_fair, make_employer):
     fair = make_fair()
-    part = services.add_participation(
-        fair, make_employer(), by=None, status=ParticipationStatus.REQUESTED
-    )
-    with pytest.raises(FairError, match="不通过原因"):
-        services.review_participation(part, False, by=city_organizer)
-    services.review_participation(part, True, by=city_organizer)
+    part = _requested(fair, make_employer())
+    with pytest.raises(ServiceError, match="不通过原因"):
+        participations.review_participation(part, False, by=city_organizer)
+    participations.review_participation(part, True, by=city_organizer)
     assert part.status is ParticipationStatus.APPROVED
-    with pytest.raises(FairError, match="无需审核"):
-        services.review_participation(part, True, by=city_organizer)
+    with pytest.raises(ServiceError, match="无需审核"):
+        participations.review_participation(part, True, by=city_organizer)
 
 
 def test_fair_positions_are_the_employers_open_positions(city_organizer, make_fair, make_position):
     fair = make_fair()
     mine = make_position()
     theirs = make_position()
-    part = services.add_participation(fair, mine.employer, by=city_organizer)
-    services.set_fair_positions(part, {mine.id: 4}, by=city_organizer)
+    part = participations.add_participation(fair, mine.employer.id, by=city_organizer)
+    participations.set_fair_positions(part, {mine.id: 4}, by=city_organizer)
     assert [(fp.position_id, fp.openings) for fp in part.fair_positions] == [(mine.id, 4)]
-    with pytest.raises(FairError, match="只能选择本企业"):
-        services.set_fair_positions(part, {theirs.id: 1}, by=city_organizer)
-    with pytest.raises(FairError, match="至少为1"):
-        services.set_fair_positions(part, {mine.id: 0}, by=city_organizer)
-    services.set_fair_positions(part, {}, by=city_organizer)
+    with pytest.raises(ServiceError, match="只能选择本企业"):
+        participations.set_fair_positions(part, {theirs.id: 1}, by=city_organizer)
+    with pytest.raises(ServiceError, match="至少为1"):
+        participations.set_fair_positions(part, {mine.id: 0}, by=city_organizer)
+    participations.set_fair_positions(part, {}, by=city_organizer)
     assert part.fair_positions == []
 
 
@@ -199,29 +210,29 @@ def test_fair_positions_are_the_employers_open_positions(city_organizer, make_fa
 
 def test_check_in_records_the_time_once(db, city_organizer, open_fair):
     setup = open_fair()
-    services.check_in(setup.part, by=city_organizer)
+    onsite.check_in(setup.part, by=city_organizer)
     assert setup.part.checked_in_at is not None
-    with pytest.raises(FairError, match="已于此前签到"):
-        services.check_in(setup.part, by=city_organizer)
+    with pytest.raises(ServiceError, match="已于此前签到"):
+        onsite.check_in(setup.part, by=city_organizer)
 
 
 def test_check_in_is_refused_before_registration_opens(city_organizer, open_fair):
     setup = open_fair(status=FairStatus.PLANNED)
-    with pytest.raises(FairError, match="只有报名中或举办中"):
-        services.check_in(setup.part, by=city_organizer)
+    with pytest.raises(ServiceError, match="只有报名中或举办中"):
+        onsite.check_in(setup.part, by=city_organizer)
 
 
 def test_corrections_are_negative_rows_with_a_reason(db, city_organizer, open_fair):
     fair = open_fair().fair
-    services.add_tally(fair, 10, TallySource.GATE, by=city_organizer)
-    with pytest.raises(FairError, match="更正原因"):
-        services.add_tally(fair, -3, TallySource.GATE, by=city_organizer)
-    with pytest.raises(FairError, match="不能为负"):
-        services.add_tally(fair, -11, TallySource.GATE, by=city_organizer, reason="重复")
-    services.add_tally(fair, -3, TallySource.GATE, by=city_organizer, reason="重复计数")
+    onsite.add_tally(fair, 10, TallySource.GATE, by=city_organizer)
+    with pytest.raises(ServiceError, match="更正原因"):
+        onsite.add_tally(fair, -3, TallySource.GATE, by=city_organizer)
+    with pytest.raises(ServiceError, match="不能为负"):
+        onsite.add_tally(fair, -11, TallySource.GATE, by=city_organizer, reason="重复")
+    onsite.add_tally(fair, -3, TallySource.GATE, by=city_organizer, reason="重复计数")
     rows = db.session.scalars(sa.select(SeekerTally.count).order_by(SeekerTally.id)).all()
     assert rows == [10, -3]
-    assert services.tally_total(fair) == 7
+    assert onsite.tally_total(fair) == 7
 
 
 # --- closing and the metrics ------------------------------------------------------
@@ -231,12 +242,10 @@ def test_closing_an_offline_fair_marks_absentees_no_show(
     db, city_organizer, open_fair, make_employer
 ):
     setup = open_fair()
-    absent = services.add_participation(setup.fair, make_employer(), by=city_organizer)
-    requested = services.add_participation(
-        setup.fair, make_employer(), by=None, status=ParticipationStatus.REQUESTED
-    )
-    services.check_in(setup.part, by=city_organizer)
-    result = services.close_fair(setup.fair, by=city_organizer)
+    absent = participations.add_participation(setup.fair, make_employer().id, by=city_organizer)
+    requested = _requested(setup.fair, make_employer())
+    onsite.check_in(setup.part, by=city_organizer)
+    result = lifecycle.close_fair(setup.fair, by=city_organizer)
     assert (result.attended, result.no_show) == (1, 1)
     assert setup.part.status is ParticipationStatus.ATTENDED
     assert absent.status is ParticipationStatus.NO_SHOW
@@ -249,19 +258,19 @@ def test_closing_an_online_fair_marks_every_approved_employer_attended(
     city_organizer, open_fair, make_employer
 ):
     setup = open_fair(mode=FairMode.ONLINE)
-    other = services.add_participation(setup.fair, make_employer(), by=city_organizer)
-    result = services.close_fair(setup.fair, by=city_organizer)
+    other = participations.add_participation(setup.fair, make_employer().id, by=city_organizer)
+    result = lifecycle.close_fair(setup.fair, by=city_organizer)
     assert (result.attended, result.no_show) == (2, 0)
     assert other.status is ParticipationStatus.ATTENDED
 
 
 def test_a_closed_fair_cannot_be_closed_again_or_changed(city_organizer, open_fair):
     setup = open_fair()
-    services.close_fair(setup.fair, by=city_organizer)
-    with pytest.raises(FairError, match="不能结束"):
-        services.close_fair(setup.fair, by=city_organizer)
-    with pytest.raises(FairError, match="不能再修改参会企业"):
-        services.assign_booth(setup.part, "A09", by=city_organizer)
+    lifecycle.close_fair(setup.fair, by=city_organizer)
+    with pytest.raises(ServiceError, match="不能结束"):
+        lifecycle.close_fair(setup.fair, by=city_organizer)
+    with pytest.raises(ServiceError, match="不能再修改参会企业"):
+        participations.assign_booth(setup.part, "A09", by=city_organizer)
 
 
 def test_second_no_show_at_closing_blocks_signup_for_ninety_days(
@@ -277,7 +286,7 @@ def test_second_no_show_at_closing_blocks_signup_for_ninety_days(
     db.session.add(Participation(fair=fair, employer=employer, status=ParticipationStatus.APPROVED))
     db.session.flush()
     assert signup_blocked_until(employer, today) is None
-    services.close_fair(fair, by=city_organizer)
+    lifecycle.close_fair(fair, by=city_organizer)
     assert signup_blocked_until(employer, today) == today + timedelta(days=90)
 
 
@@ -304,21 +313,21 @@ def test_the_summary_of_a_closed_fair_matches_the_report_metrics(
     setup = open_fair(day=date(2026, 2, 10), mode=FairMode.OFFLINE)
     fair = setup.fair
     absent_position = make_position(occupation_major_group=2, openings=7)
-    absent = services.add_participation(fair, absent_position.employer, by=city_organizer)
-    services.set_fair_positions(absent, {absent_position.id: 7}, by=city_organizer)
-    services.check_in(setup.part, by=city_organizer)
-    services.add_tally(fair, 120, TallySource.GATE, by=city_organizer)
-    services.add_tally(fair, 30, TallySource.SCAN, by=city_organizer)
-    services.add_tally(fair, -5, TallySource.GATE, by=city_organizer, reason="重复")
+    absent = participations.add_participation(fair, absent_position.employer.id, by=city_organizer)
+    participations.set_fair_positions(absent, {absent_position.id: 7}, by=city_organizer)
+    onsite.check_in(setup.part, by=city_organizer)
+    onsite.add_tally(fair, 120, TallySource.GATE, by=city_organizer)
+    onsite.add_tally(fair, 30, TallySource.SCAN, by=city_organizer)
+    onsite.add_tally(fair, -5, TallySource.GATE, by=city_organizer, reason="重复")
     _hire(db, fair, setup.position, [PriorityGroup.GRADUATE.value], n=3)
     _hire(db, fair, setup.position, [], outcome=Outcome.STARTED, n=1)
 
-    live = services.fair_metrics(fair)
+    live = summary.fair_metrics(fair)
     assert (live.employer_attendances, live.positions_offered) == (1, 3)
-    services.close_fair(fair, by=city_organizer)
-    summary = services.fair_summary(fair)
+    lifecycle.close_fair(fair, by=city_organizer)
+    brief = summary.fair_summary(fair)
     report = compute_metrics(date(2026, 2, 10), date(2026, 2, 10))
-    assert summary.metrics == report
+    assert brief.metrics == report
     assert report.as_dict() == {
         "fairs": 1,
         "employer_attendances": 1,
@@ -329,11 +338,11 @@ def test_the_summary_of_a_closed_fair_matches_the_report_metrics(
         "started": 1,
     }
     # Only positions of attended employers count: the absentee's group-2 position does not.
-    assert [(r.code, r.positions, r.openings) for r in summary.occupation_rows] == [("6", 1, 3)]
-    assert dict(summary.priority_rows)["高校毕业生"] == 3
-    assert summary.intents_without_group == 1
-    assert summary.participations_by_status == {"已到场": 1, "未到场": 1}
-    assert summary.tallies_by_source == {"入口计数": 115, "扫码": 30}
+    assert [(r.code, r.positions, r.openings) for r in brief.occupation_rows] == [("6", 1, 3)]
+    assert dict(brief.priority_rows)["高校毕业生"] == 3
+    assert brief.intents_without_group == 1
+    assert brief.participations_by_status == {"已到场": 1, "未到场": 1}
+    assert brief.tallies_by_source == {"入口计数": 115, "扫码": 30}
 
 
 def test_fair_positions_listed_are_only_those_of_approved_employers(
@@ -341,27 +350,27 @@ def test_fair_positions_listed_are_only_those_of_approved_employers(
 ):
     setup = open_fair()
     other = make_position()
-    part = services.add_participation(
-        setup.fair, other.employer, by=None, status=ParticipationStatus.REQUESTED
-    )
+    part = _requested(setup.fair, other.employer)
     db.session.add(FairPosition(participation=part, position=other, openings=2))
     db.session.flush()
-    assert [fp.position_id for fp in services.fair_offered_positions(setup.fair)] == [
+    assert [fp.position_id for fp in summary.fair_offered_positions(setup.fair)] == [
         setup.position.id
     ]
 
 
 def test_pending_requests_are_listed_for_organizers_in_scope(
-    db, make_fair, make_position, liling_organizer, city_organizer
+    db, make_fair, make_position, make_user, liling_organizer, city_organizer
 ):
     position = make_position()
+    hr = make_user(Role.EMPLOYER, employer=position.employer)
     liling_fair = make_fair(status=FairStatus.OPEN, region_code="430281")
     city_fair = make_fair(status=FairStatus.OPEN, region_code="430211")
-    mine = sign_up_for_fair(position.employer, liling_fair, {position.id: 1})
-    sign_up_for_fair(position.employer, city_fair, {position.id: 1})
-    assert db.session.scalars(services.pending_participations(liling_organizer)).all() == [mine]
-    assert services.pending_participation_count(liling_organizer) == 1
-    assert services.pending_participation_count(city_organizer) == 2
+    mine = participations.sign_up(liling_fair, {position.id: 1}, by=hr)
+    participations.sign_up(city_fair, {position.id: 1}, by=hr)
+    pending = participations.pending_participations(liling_organizer)
+    assert db.session.scalars(pending).all() == [mine]
+    assert participations.pending_participation_count(liling_organizer) == 1
+    assert participations.pending_participation_count(city_organizer) == 2
 
 
 def test_closing_reports_employers_the_credit_rule_now_blocks(
@@ -376,21 +385,21 @@ def test_closing_reports_employers_the_credit_rule_now_blocks(
     fair = make_fair(day=today, status=FairStatus.HELD)
     db.session.add(Participation(fair=fair, employer=employer, status=ParticipationStatus.APPROVED))
     db.session.flush()
-    assert services.no_show_count(employer, today) == 1
-    result = services.close_fair(fair, by=city_organizer)
+    assert credit.no_show_count(employer, today) == 1
+    result = lifecycle.close_fair(fair, by=city_organizer)
     assert result.blocked == [(employer, today + timedelta(days=90))]
-    assert services.no_show_count(employer, today) == 2
+    assert credit.no_show_count(employer, today) == 2
 
 
-def test_booth_capacity_cannot_drop_below_the_booths_assigned(city_organizer, open_fair):
+def test_booth_capacity_cannot_drop_below_the_places_held(city_organizer, open_fair):
     setup = open_fair(region_code="430281")
-    services.assign_booth(setup.part, "A01", by=city_organizer)
+    participations.assign_booth(setup.part, "A01", by=city_organizer)
     fair = setup.fair
-    with pytest.raises(FairError, match="已分配1个展位"):
-        services.update_fair(
+    with pytest.raises(Invalid, match="已有1家企业报名或参会"):
+        lifecycle.update_fair(
             fair, _fair_data(booth_capacity=0), version=fair.version, by=city_organizer
         )
-    services.update_fair(
+    lifecycle.update_fair(
         fair, _fair_data(booth_capacity=1), version=fair.version, by=city_organizer
     )
     assert fair.booth_capacity == 1
@@ -412,7 +421,7 @@ def test_the_fair_list_filters_combine(db, city_organizer, make_fair):
     make_fair(day=date(2026, 5, 1), region_code="430281", type=FairType.INDUSTRY_CHAIN)
 
     def found(**filters):
-        query = services.filter_fairs(city_organizer, services.FairFilters(**filters))
+        query = queries.filter_fairs(city_organizer, queries.FairFilters(**filters))
         return db.session.scalars(query).all()
 
     assert found(start=date(2026, 3, 5), end=date(2026, 3, 5)) == [wanted]

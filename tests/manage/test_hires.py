@@ -7,11 +7,11 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
+from recruit.db_types import utcnow
+from recruit.errors import Conflict, Invalid, ServiceError
 from recruit.fairs.models import FairStatus
-from recruit.fairs.services import FairError
-from recruit.hires import services
+from recruit.hires import contact, imports, intents
 from recruit.hires.models import HireSource, TentativeHire
-from recruit.hires.services import HireError
 from recruit.refdata.codes import Education, Gender
 
 VALID_ID = "11010519491231002X"
@@ -19,37 +19,43 @@ VALID_ID = "11010519491231002X"
 
 def _seeker(position_id, **overrides):
     values = dict(
-        name="张三",
-        phone="139 0731 0001",
-        id_number="",
+        seeker_name="张三",
+        seeker_phone="139 0731 0001",
+        seeker_id_number="",
         gender="male",
         education="senior_high",
         priority_groups=["graduate"],
         position_id=position_id,
     )
     values.update(overrides)
-    return services.clean_seeker(**values)
+    return intents.clean_seeker(values)
 
 
 def _count(db):
     return db.session.scalar(sa.select(sa.func.count(TentativeHire.id)))
 
 
-def test_an_intent_is_registered_without_personal_data_in_the_audit(db, open_fair, make_user):
+def test_an_intent_is_registered_without_personal_data_in_the_audit(
+    db, open_fair, make_user, city_organizer
+):
     setup = open_fair()
-    hire = services.register_intent(setup.fair, _seeker(setup.position.id), by=None)
+    hire = intents.register_intent(setup.fair, _seeker(setup.position.id), by=city_organizer)
     assert hire.seeker_phone == "13907310001"
     assert hire.gender is Gender.MALE and hire.education is Education.SENIOR_HIGH
     entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "hire.register")).one()
     assert "13907310001" not in str(entry.summary) and "张三" not in str(entry.summary)
 
 
-def test_the_same_seeker_position_and_fair_is_refused_as_a_duplicate(db, open_fair, make_position):
+def test_the_same_seeker_position_and_fair_is_refused_as_a_duplicate(
+    db, open_fair, make_position, city_organizer
+):
     setup = open_fair()
-    services.register_intent(setup.fair, _seeker(setup.position.id), by=None)
-    with pytest.raises(HireError, match="重复登记"):
-        services.register_intent(
-            setup.fair, _seeker(setup.position.id, phone="+86 13907310001"), by=None
+    intents.register_intent(setup.fair, _seeker(setup.position.id), by=city_organizer)
+    with pytest.raises(Conflict, match="重复登记"):
+        intents.register_intent(
+            setup.fair,
+            _seeker(setup.position.id, seeker_phone="+86 13907310001"),
+            by=city_organizer,
         )
     # A different position at the same fair is a second intent (人次).
     other = make_position(employer=setup.position.employer)
@@ -57,42 +63,42 @@ def test_the_same_seeker_position_and_fair_is_refused_as_a_duplicate(db, open_fa
         type(setup.part.fair_positions[0])(position=other, openings=1)
     )
     db.session.flush()
-    services.register_intent(setup.fair, _seeker(other.id), by=None)
+    intents.register_intent(setup.fair, _seeker(other.id), by=city_organizer)
     assert _count(db) == 2
 
 
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("phone", "1234", "手机号"),
-        ("id_number", "110105194912310021", "身份证号"),
-        ("name", " ", "姓名"),
+        ("seeker_phone", "1234", "手机号"),
+        ("seeker_id_number", "110105194912310021", "身份证号"),
+        ("seeker_name", " ", "姓名"),
         ("gender", "unknown", "性别"),
     ],
 )
 def test_bad_seeker_fields_are_named_in_chinese(open_fair, field, value, message):
     setup = open_fair()
-    with pytest.raises(HireError, match=message):
+    with pytest.raises(Invalid, match=message):
         _seeker(setup.position.id, **{field: value})
 
 
-def test_a_position_not_offered_at_the_fair_is_refused(open_fair, make_position):
+def test_a_position_not_offered_at_the_fair_is_refused(open_fair, make_position, city_organizer):
     setup = open_fair()
     stranger = make_position()
-    with pytest.raises(HireError, match="不在本场招聘会"):
-        services.register_intent(setup.fair, _seeker(stranger.id), by=None)
+    with pytest.raises(ServiceError, match="不在本场招聘会"):
+        intents.register_intent(setup.fair, _seeker(stranger.id), by=city_organizer)
 
 
-def test_intents_are_refused_on_a_planned_fair(open_fair):
+def test_intents_are_refused_on_a_planned_fair(open_fair, city_organizer):
     setup = open_fair(status=FairStatus.PLANNED)
-    with pytest.raises(FairError, match="只有报名中或举办中"):
-        services.register_intent(setup.fair, _seeker(setup.position.id), by=None)
+    with pytest.raises(Conflict, match="只有报名中或举办中"):
+        intents.register_intent(setup.fair, _seeker(setup.position.id), by=city_organizer)
 
 
 # --- the spreadsheet import ----------------------------------------------------------
 
 
-def _workbook(rows, header=services.TEMPLATE_COLUMNS) -> io.BytesIO:
+def _workbook(rows, header=imports.TEMPLATE_COLUMNS) -> io.BytesIO:
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "就业意向"
@@ -106,14 +112,14 @@ def _workbook(rows, header=services.TEMPLATE_COLUMNS) -> io.BytesIO:
     return buffer
 
 
-def test_a_clean_file_is_imported_whole(db, open_fair):
+def test_a_clean_file_is_imported_whole(db, open_fair, city_organizer):
     setup = open_fair()
     pid = setup.position.id
     rows = [
         ("李四", "男", "13907310002", VALID_ID, "大专", "高校毕业生、退役军人", pid),
         ("王五", "", 13907310003, "", "", "", str(pid)),
     ]
-    result = services.import_hires(setup.fair, _workbook(rows), by=None)
+    result = imports.import_hires(setup.fair, _workbook(rows), by=city_organizer)
     assert result.ok and result.imported == 2
     hires = db.session.scalars(sa.select(TentativeHire).order_by(TentativeHire.id)).all()
     assert [h.seeker_name for h in hires] == ["李四", "王五"]
@@ -123,7 +129,9 @@ def test_a_clean_file_is_imported_whole(db, open_fair):
     assert {h.source for h in hires} == {HireSource.IMPORT}
 
 
-def test_a_file_with_errors_writes_nothing_and_lists_every_row(db, open_fair, make_position):
+def test_a_file_with_errors_writes_nothing_and_lists_every_row(
+    db, open_fair, make_position, city_organizer
+):
     setup = open_fair()
     pid = setup.position.id
     stranger = make_position()
@@ -132,7 +140,7 @@ def test_a_file_with_errors_writes_nothing_and_lists_every_row(db, open_fair, ma
         ("", "女", "12345", "110105194912310021", "小学", "外星人", stranger.id),
         ("李四", "男", "13907310002", "", "", "", pid),
     ]
-    result = services.import_hires(setup.fair, _workbook(rows), by=None)
+    result = imports.import_hires(setup.fair, _workbook(rows), by=city_organizer)
     assert not result.ok and result.imported == 0
     messages = [str(e) for e in result.errors]
     assert "第3行 姓名：必填" in messages
@@ -145,33 +153,33 @@ def test_a_file_with_errors_writes_nothing_and_lists_every_row(db, open_fair, ma
     assert _count(db) == 0
 
 
-def test_rows_already_registered_at_the_fair_are_duplicates(db, open_fair):
+def test_rows_already_registered_at_the_fair_are_duplicates(db, open_fair, city_organizer):
     setup = open_fair()
-    services.register_intent(setup.fair, _seeker(setup.position.id), by=None)
+    intents.register_intent(setup.fair, _seeker(setup.position.id), by=city_organizer)
     rows = [("张三", "男", "13907310001", "", "", "", setup.position.id)]
-    result = services.import_hires(setup.fair, _workbook(rows), by=None)
+    result = imports.import_hires(setup.fair, _workbook(rows), by=city_organizer)
     assert [str(e) for e in result.errors] == ["第2行 姓名：该求职者已登记过本场该岗位的就业意向"]
     assert _count(db) == 1
 
 
-def test_a_file_without_the_template_columns_is_refused(open_fair):
+def test_a_file_without_the_template_columns_is_refused(open_fair, city_organizer):
     setup = open_fair()
-    with pytest.raises(HireError, match="缺少列"):
-        services.import_hires(setup.fair, _workbook([], header=["姓名", "电话"]), by=None)
+    with pytest.raises(ServiceError, match="缺少列"):
+        imports.import_hires(setup.fair, _workbook([], header=["姓名", "电话"]), by=city_organizer)
 
 
-def test_a_file_that_is_not_a_workbook_is_refused(open_fair):
+def test_a_file_that_is_not_a_workbook_is_refused(open_fair, city_organizer):
     setup = open_fair()
-    with pytest.raises(HireError, match="无法读取"):
-        services.import_hires(setup.fair, io.BytesIO(b"not a workbook"), by=None)
+    with pytest.raises(ServiceError, match="无法读取"):
+        imports.import_hires(setup.fair, io.BytesIO(b"not a workbook"), by=city_organizer)
 
 
-def test_the_template_lists_the_fairs_positions_and_imports_back(db, open_fair):
+def test_the_template_lists_the_fairs_positions_and_imports_back(db, open_fair, city_organizer):
     setup = open_fair()
-    template = io.BytesIO(services.build_import_template(setup.fair))
+    template = io.BytesIO(imports.build_import_template(setup.fair, by=city_organizer))
     book = openpyxl.load_workbook(template)
     try:
-        assert [c.value for c in book["就业意向"][1]] == list(services.TEMPLATE_COLUMNS)
+        assert [c.value for c in book["就业意向"][1]] == list(imports.TEMPLATE_COLUMNS)
         positions = list(book["岗位列表"].iter_rows(min_row=2, values_only=True))
         assert positions[0][:2] == (setup.position.id, setup.position.title)
         book["就业意向"].append(["赵六", "女", "13907310009", "", "本科", "", setup.position.id])
@@ -180,14 +188,16 @@ def test_the_template_lists_the_fairs_positions_and_imports_back(db, open_fair):
     finally:
         book.close()
     buffer.seek(0)
-    assert services.import_hires(setup.fair, buffer, by=None).imported == 1
+    assert imports.import_hires(setup.fair, buffer, by=city_organizer).imported == 1
 
 
-def test_the_export_holds_full_contact_details_and_is_audited(db, open_fair, make_user):
+def test_the_export_holds_full_contact_details_and_is_audited(
+    db, open_fair, make_user, city_organizer
+):
     setup = open_fair()
-    services.register_intent(setup.fair, _seeker(setup.position.id), by=None)
+    intents.register_intent(setup.fair, _seeker(setup.position.id), by=city_organizer)
     organizer = make_user("organizer")
-    data = services.export_hires(setup.fair, by=organizer)
+    data = contact.export_hires(setup.fair, by=organizer, password_checked_at=utcnow())
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
     try:
         rows = list(book["就业意向"].iter_rows(values_only=True))

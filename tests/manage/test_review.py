@@ -4,9 +4,11 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
+from recruit.auth.models import Role
 from recruit.employers.models import EmployerStatus
-from recruit.employers.review import ReviewError, pending_employers, review_employer
+from recruit.employers.review import MAX_REVIEW_NOTE, pending_employers, review_employer
 from recruit.employers.signals import employer_changed
+from recruit.errors import Conflict, Forbidden, Invalid, NotFound
 from recruit.extensions import db as _db
 from recruit.positions.models import PositionStatus
 from recruit.positions.review import pending_positions, review_position
@@ -30,13 +32,13 @@ def test_approving_an_employer_is_audited_and_announced(db, make_employer, city_
 
 def test_rejecting_an_employer_needs_a_reason_the_employer_sees(make_employer, city_organizer):
     employer = make_employer(status=EmployerStatus.PENDING)
-    with pytest.raises(ReviewError, match="不通过原因"):
+    with pytest.raises(Invalid, match="不通过原因"):
         review_employer(employer, False, by=city_organizer, note="  ")
     assert employer.status is EmployerStatus.PENDING
     review_employer(employer, False, by=city_organizer, note="营业执照照片不清晰")
     assert employer.status is EmployerStatus.REJECTED
     assert employer.review_note == "营业执照照片不清晰"
-    with pytest.raises(ReviewError, match="无需审核"):
+    with pytest.raises(Conflict, match="无需审核"):
         review_employer(employer, True, by=city_organizer)
 
 
@@ -51,7 +53,7 @@ def test_approving_a_position_publishes_it(make_position, city_organizer):
 
 def test_rejecting_a_position_sends_it_back_to_draft_with_the_reason(make_position, city_organizer):
     position = make_position(status=PositionStatus.PENDING)
-    with pytest.raises(ReviewError, match="退回原因"):
+    with pytest.raises(Invalid, match="退回原因"):
         review_position(position, False, by=city_organizer)
     review_position(position, False, by=city_organizer, note="请写明工作时间")
     assert position.status is PositionStatus.DRAFT
@@ -60,7 +62,7 @@ def test_rejecting_a_position_sends_it_back_to_draft_with_the_reason(make_positi
 
 def test_a_position_with_discriminatory_text_cannot_be_approved(make_position, city_organizer):
     position = make_position(status=PositionStatus.PENDING, description="限男性，包吃住")
-    with pytest.raises(ReviewError, match="限男性"):
+    with pytest.raises(Conflict, match="限男性"):
         review_position(position, True, by=city_organizer)
     assert position.status is PositionStatus.PENDING
 
@@ -84,8 +86,51 @@ def test_a_position_of_an_employer_not_yet_approved_cannot_be_published(
 ):
     employer = make_employer(status=EmployerStatus.PENDING)
     position = make_position(status=PositionStatus.PENDING, employer=employer)
-    with pytest.raises(ReviewError, match="所属企业尚未通过审核"):
+    with pytest.raises(Conflict, match="所属企业尚未通过审核"):
         review_position(position, True, by=city_organizer)
     review_employer(employer, True, by=city_organizer)
     review_position(position, True, by=city_organizer)
     assert position.status is PositionStatus.OPEN
+
+
+def test_a_reviewer_outside_the_records_region_finds_nothing_to_review(
+    make_employer, make_position, liling_organizer
+):
+    employer = make_employer(status=EmployerStatus.PENDING, region_code="430211")
+    position = make_position(status=PositionStatus.PENDING)
+    with pytest.raises(NotFound):
+        review_employer(employer, True, by=liling_organizer)
+    with pytest.raises(NotFound):
+        review_position(position, True, by=liling_organizer)
+    assert employer.status is EmployerStatus.PENDING
+    assert position.status is PositionStatus.PENDING
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.EMPLOYER])
+def test_only_staff_review(make_user, make_employer, make_position, role):
+    actor = make_user(role)
+    employer = make_employer(status=EmployerStatus.PENDING)
+    position = make_position(status=PositionStatus.PENDING)
+    for call in (
+        lambda: pending_employers(actor),
+        lambda: pending_positions(actor),
+        lambda: review_employer(employer, True, by=actor),
+        lambda: review_position(position, True, by=actor),
+    ):
+        with pytest.raises(Forbidden):
+            call()
+    assert employer.status is EmployerStatus.PENDING
+    assert position.status is PositionStatus.PENDING
+
+
+def test_a_review_note_over_the_limit_names_the_note(make_employer, make_position, city_organizer):
+    too_long = "意" * (MAX_REVIEW_NOTE + 1)
+    with pytest.raises(Invalid) as employer_refusal:
+        review_employer(
+            make_employer(status=EmployerStatus.PENDING), False, by=city_organizer, note=too_long
+        )
+    with pytest.raises(Invalid) as position_refusal:
+        review_position(
+            make_position(status=PositionStatus.PENDING), False, by=city_organizer, note=too_long
+        )
+    assert employer_refusal.value.field == position_refusal.value.field == "note"

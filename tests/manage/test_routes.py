@@ -252,7 +252,8 @@ def test_an_invalid_phone_on_the_intent_form_is_named(client, login_as, city_org
         f"/manage/fairs/{setup.fair.id}/intents/new",
         data={"position_id": str(setup.position.id), "seeker_name": "刘", "seeker_phone": "123"},
     )
-    assert "手机号格式不正确" in _text(response)
+    # The rule and its words live in recruit.hires.intents, the same for the page and the API.
+    assert "手机号：格式不正确" in _text(response)
 
 
 def _upload(rows):
@@ -391,13 +392,14 @@ def test_review_through_the_queue_respects_scope(
 
 
 def test_a_request_is_approved_from_the_participant_page(
-    client, login_as, city_organizer, make_fair, make_position
+    client, login_as, city_organizer, make_fair, make_position, make_user
 ):
-    from recruit.employers.fair_signup import sign_up_for_fair
+    from recruit.fairs.participations import sign_up
 
     position = make_position()
     fair = make_fair(status=FairStatus.OPEN)
-    part = sign_up_for_fair(position.employer, fair, {position.id: 2})
+    hr = make_user(Role.EMPLOYER, employer=position.employer)
+    part = sign_up(fair, {position.id: 2}, by=hr)
     login_as(city_organizer)
     assert position.employer.name in _text(client.get("/manage/review"))
     url = f"/manage/fairs/{fair.id}/participants/{part.id}/review"
@@ -424,19 +426,19 @@ def test_the_full_phone_is_shown_on_the_intent_page_and_the_view_audited(
     db, client, login_as, city_organizer, open_fair
 ):
     from recruit.audit.models import AuditLog
-    from recruit.hires.services import clean_seeker, register_intent
+    from recruit.hires.intents import clean_seeker, register_intent
 
     setup = open_fair()
     data = clean_seeker(
-        name="陈静",
-        phone="13907318888",
-        id_number="11010519491231002X",
-        gender="female",
-        education=None,
-        priority_groups=[],
-        position_id=setup.position.id,
+        {
+            "seeker_name": "陈静",
+            "seeker_phone": "13907318888",
+            "seeker_id_number": "11010519491231002X",
+            "gender": "female",
+            "position_id": setup.position.id,
+        }
     )
-    hire = register_intent(setup.fair, data, by=None)
+    hire = register_intent(setup.fair, data, by=city_organizer)
     login_as(city_organizer)
     listing = _text(client.get(f"/manage/fairs/{setup.fair.id}/intents"))
     assert "13907318888" not in listing and "110105********002X" in listing
@@ -468,13 +470,15 @@ def test_an_action_racing_with_another_save_gets_a_clear_message(
 ):
     from sqlalchemy.orm.exc import StaleDataError
 
-    from recruit.fairs import services
+    from recruit.fairs import lifecycle
 
     def racing_close(fair, *, by):
-        raise StaleDataError("fairs row changed")
+        raise StaleDataError(
+            "UPDATE statement on table 'fairs' expected to update 1 row(s); 0 were matched."
+        )
 
     setup = open_fair()
-    monkeypatch.setattr(services, "close_fair", racing_close)
+    monkeypatch.setattr(lifecycle, "close_fair", racing_close)
     login_as(city_organizer)
     response = client.post(f"/manage/fairs/{setup.fair.id}/close", follow_redirects=True)
     assert "其他人刚刚修改了这场招聘会，您的操作未执行" in _text(response)

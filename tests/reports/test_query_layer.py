@@ -4,19 +4,15 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from recruit.auth.actors import system
 from recruit.fairs.models import FairStatus, ParticipationStatus
 from recruit.formatting import LOCAL_TZ
 from recruit.hires.models import Outcome
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.services import get_industry_chain
-from recruit.reports.services import (
-    ReportFilter,
-    breakdown,
-    build_report,
-    compute_metrics,
-    intent_funnel,
-    occupation_demand,
-)
+from recruit.reports.breakdowns import breakdown, intent_funnel, occupation_tables
+from recruit.reports.metrics import ReportFilter, compute_metrics
+from recruit.reports.services import build_report
 
 MARCH = ReportFilter(date(2026, 3, 1), date(2026, 3, 31))
 Q1 = ReportFilter(date(2026, 1, 1), date(2026, 3, 31))
@@ -158,8 +154,8 @@ def test_occupations_rank_shortage_first(fair, attend, hire, make_employer, make
     for _ in range(6):
         hire(held, position=clerk)
 
-    titles = occupation_demand(MARCH, "title")
-    groups = occupation_demand(MARCH, "group")
+    tables = occupation_tables(MARCH)
+    titles, groups = tables["title"], tables["group"]
 
     assert [(r.label, r.openings, r.intents) for r in titles] == [("焊工", 40, 1), ("文员", 10, 6)]
     assert titles[0].intents_per_100 == 2.5
@@ -172,7 +168,7 @@ def test_uncounted_fairs_are_in_no_breakdown(fair, attend, hire, status):
     attend(held, openings=[5])
     hire(held)
 
-    report = build_report(MARCH)
+    report = build_report(system("test"), MARCH)
 
     assert all(
         not rows or sum(r.metrics.fairs for r in rows) == 0 for rows in report.breakdowns.values()

@@ -10,7 +10,9 @@ from recruit.hires.models import Outcome
 from recruit.metrics import Metrics
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.services import get_industry_chain
-from recruit.reports.services import ReportFilter, bureau_sentence, period_words
+from recruit.reports.metrics import ReportFilter
+from recruit.reports.periods import period_words
+from recruit.reports.sentence import bureau_sentence
 
 
 @pytest.mark.parametrize(

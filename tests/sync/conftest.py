@@ -3,11 +3,15 @@
 import pytest
 import sqlalchemy as sa
 
+from recruit.auth.actors import system
+from recruit.auth.tokens import create_token
 from recruit.channels.models import Channel
 from recruit.sync.sandbox import SandboxState, start_sandbox
 
 TOKEN_ENV = "RECRUIT_TEST_SYNC_TOKEN"
 TOKEN = "t5-sandbox-token"
+#: Who the tests act as when they call the services directly.
+ACTOR = system("tests.sync")
 
 
 @pytest.fixture
@@ -32,3 +36,15 @@ def channel(db, sandbox, monkeypatch):
     channel.enabled = True
     db.session.flush()
     return channel
+
+
+@pytest.fixture
+def bearer(db):
+    """Return a factory: user → Authorization header with a fresh API token."""
+
+    def factory(user) -> dict[str, str]:
+        _token, secret = create_token(user, "test")
+        db.session.flush()
+        return {"Authorization": f"Bearer {secret}"}
+
+    return factory

@@ -9,6 +9,7 @@ from recruit.positions.services import set_position_status
 from recruit.positions.signals import position_changed
 from recruit.sync.sandbox import Faults
 from recruit.sync.services import run_channel_sync
+from tests.sync.conftest import ACTOR
 
 
 def test_three_runs_against_a_flaky_receiver_leave_exactly_the_open_positions(
@@ -19,13 +20,13 @@ def test_three_runs_against_a_flaky_receiver_leave_exactly_the_open_positions(
     positions = []
     for i in range(40):
         position = make_position(status=PositionStatus.PENDING, title=f"焊工{i}")
-        set_position_status(position, PositionStatus.OPEN)
+        set_position_status(position, PositionStatus.OPEN, by=ACTOR)
         positions.append(position)
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
 
     # Between runs the world moves on: some close, some are edited.
     for position in positions[:6]:
-        set_position_status(position, PositionStatus.CLOSED)
+        set_position_status(position, PositionStatus.CLOSED, by=ACTOR)
     for position in positions[6:12]:
         position.openings += 1
         position.revision += 1
@@ -34,7 +35,7 @@ def test_three_runs_against_a_flaky_receiver_leave_exactly_the_open_positions(
 
     runs = 1
     while runs < 3:
-        run_channel_sync(channel)
+        run_channel_sync(channel, by=ACTOR)
         runs += 1
 
     open_now = db.session.scalars(

@@ -12,7 +12,7 @@ from recruit.positions.models import PositionStatus
 from recruit.positions.services import set_position_status
 from recruit.positions.signals import position_changed
 from recruit.sync.services import run_channel_sync
-from tests.sync.conftest import TOKEN
+from tests.sync.conftest import ACTOR, TOKEN
 
 
 def open_positions(make_position, n, **kwargs):
@@ -20,7 +20,7 @@ def open_positions(make_position, n, **kwargs):
     positions = []
     for i in range(n):
         position = make_position(status=PositionStatus.PENDING, title=f"数控车工{i}", **kwargs)
-        set_position_status(position, PositionStatus.OPEN)
+        set_position_status(position, PositionStatus.OPEN, by=ACTOR)
         positions.append(position)
     return positions
 
@@ -48,7 +48,7 @@ def test_first_sync_puts_every_open_position_with_protocol_headers(
     positions = open_positions(make_position, 3)
     draft = make_position(status=PositionStatus.DRAFT)
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.COMPLETED
     assert (run.created, run.updated, run.withdrawn, run.failed) == (3, 0, 0, 0)
@@ -80,7 +80,7 @@ def test_document_is_utf8_json_with_chinese_unescaped(db, channel, sandbox, make
     sandbox.RequestHandlerClass._read_body = capture
     try:
         open_positions(make_position, 1)
-        run_channel_sync(channel)
+        run_channel_sync(channel, by=ACTOR)
     finally:
         sandbox.RequestHandlerClass._read_body = original
     content_type, body = bodies[0]
@@ -91,10 +91,10 @@ def test_document_is_utf8_json_with_chinese_unescaped(db, channel, sandbox, make
 
 def test_second_sync_with_nothing_changed_sends_no_request(db, channel, sandbox, make_position):
     open_positions(make_position, 3)
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
     before = len(sandbox.state.requests)
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert len(sandbox.state.requests) == before
     assert run.status is SyncStatus.COMPLETED
@@ -105,10 +105,10 @@ def test_forced_sync_with_nothing_changed_checks_hashes_and_sends_nothing(
     db, channel, sandbox, make_position
 ):
     open_positions(make_position, 3)
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
     before = len(sandbox.state.requests)
 
-    run = run_channel_sync(channel, force=True)
+    run = run_channel_sync(channel, force=True, by=ACTOR)
 
     assert len(sandbox.state.requests) == before
     assert run.unchanged == 3
@@ -116,11 +116,11 @@ def test_forced_sync_with_nothing_changed_checks_hashes_and_sends_nothing(
 
 def test_an_edit_sends_one_put_with_the_new_revision(db, channel, sandbox, make_position):
     first, _second = open_positions(make_position, 2)
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
     sandbox.state.requests.clear()
 
     revise(db, first, title="高级数控车工", openings=8)
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     puts = sandbox.state.writes()
     assert [(r["method"], r["ref"], r["key"]) for r in puts] == [
@@ -133,12 +133,12 @@ def test_an_edit_sends_one_put_with_the_new_revision(db, channel, sandbox, make_
 
 def test_closing_sends_one_delete(db, channel, sandbox, make_position):
     first, second = open_positions(make_position, 2)
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
     sandbox.state.requests.clear()
 
-    set_position_status(first, PositionStatus.CLOSED)
+    set_position_status(first, PositionStatus.CLOSED, by=ACTOR)
     assert row_of(db, channel, first).desired is Desired.WITHDRAWN
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert [(r["method"], r["ref"]) for r in sandbox.state.writes()] == [("DELETE", first.ref)]
     assert set(sandbox.state.postings) == {second.ref}
@@ -148,11 +148,11 @@ def test_closing_sends_one_delete(db, channel, sandbox, make_position):
 
 def test_delete_answered_404_counts_as_withdrawn(db, channel, sandbox, make_position):
     (position,) = open_positions(make_position, 1)
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
     sandbox.state.postings.clear()  # the portal dropped it on its own
 
-    set_position_status(position, PositionStatus.FILLED)
-    run = run_channel_sync(channel)
+    set_position_status(position, PositionStatus.FILLED, by=ACTOR)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert sandbox.state.writes("DELETE")[-1]["status"] == 404
     assert run.withdrawn == 1 and run.failed == 0
@@ -164,7 +164,7 @@ def test_429_waits_for_retry_after_then_succeeds(db, channel, sandbox, make_posi
     sandbox.state.script(method="PUT", status=429, headers={"Retry-After": "1"})
 
     started = time.monotonic()
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert time.monotonic() - started >= 1.0
     assert run.status is SyncStatus.COMPLETED and run.created == 1
@@ -177,7 +177,7 @@ def test_retry_after_beyond_60_seconds_stops_the_channel_and_keeps_items_pending
     positions = open_positions(make_position, 3)
     sandbox.state.script(method="PUT", status=503, headers={"Retry-After": "120"})
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.STOPPED
     assert "超过 60 秒" in run.errors[-1]["message"]
@@ -190,7 +190,7 @@ def test_5xx_is_retried_with_backoff_then_succeeds(db, channel, sandbox, make_po
     (position,) = open_positions(make_position, 1)
     sandbox.state.script(method="PUT", status=502, times=2)
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert [r["status"] for r in sandbox.state.writes()] == [502, 502, 201]
     assert run.created == 1 and run.failed == 0
@@ -205,7 +205,7 @@ def test_timeouts_and_dropped_connections_count_as_tries(
     sandbox.state.script(method="PUT", status=200, delay=0.5)
     sandbox.state.script(method="PUT", drop=True)
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.created == 1
     assert position.ref in sandbox.state.postings
@@ -215,35 +215,35 @@ def test_item_failing_three_tries_stays_pending_with_its_error(db, channel, sand
     (position,) = open_positions(make_position, 1)
     sandbox.state.script(method="PUT", status=500, times=3)
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     row = row_of(db, channel, position)
     assert row.state is PostingState.PENDING
     assert "HTTP 500" in row.last_error and row.attempts == 1
     assert run.failed == 1 and run.status is SyncStatus.COMPLETED
     # The next run delivers it.
-    assert run_channel_sync(channel).created == 1
+    assert run_channel_sync(channel, by=ACTOR).created == 1
 
 
 def test_422_is_kept_as_failed_until_the_position_changes(db, channel, sandbox, make_position):
     (position,) = open_positions(make_position, 1)
     sandbox.state.script(method="PUT", status=422, body={"message": "薪资下限低于本市最低工资标准"})
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
     row = row_of(db, channel, position)
     assert row.state is PostingState.FAILED
     assert row.last_error == "HTTP 422：薪资下限低于本市最低工资标准"
     assert run.failed == 1 and run.errors[-1]["ref"] == position.ref
 
     sandbox.state.requests.clear()
-    again = run_channel_sync(channel)
+    again = run_channel_sync(channel, by=ACTOR)
     assert sandbox.state.writes() == []
     assert again.skipped == 1
     assert row_of(db, channel, position).state is PostingState.FAILED
 
     revise(db, position, salary_min=2200)
     assert row_of(db, channel, position).state is PostingState.PENDING
-    fixed = run_channel_sync(channel)
+    fixed = run_channel_sync(channel, by=ACTOR)
     assert fixed.created == 1
     assert sandbox.state.writes()[-1]["key"] == f"{position.ref}:2"
 
@@ -252,14 +252,14 @@ def test_401_stops_the_channel_at_once(db, channel, sandbox, make_position, monk
     positions = open_positions(make_position, 4)
     monkeypatch.setenv(channel.token_env, "wrong-token")
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.STOPPED
     assert "认证失败（HTTP 401）" in run.errors[-1]["message"]
     assert len(sandbox.state.requests) == 1
     assert all(row_of(db, channel, p).state is PostingState.PENDING for p in positions)
     monkeypatch.setenv(channel.token_env, TOKEN)
-    assert run_channel_sync(channel).created == 4
+    assert run_channel_sync(channel, by=ACTOR).created == 4
 
 
 def test_missing_token_stops_the_channel_without_a_request(
@@ -268,7 +268,7 @@ def test_missing_token_stops_the_channel_without_a_request(
     open_positions(make_position, 1)
     monkeypatch.delenv(channel.token_env)
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.STOPPED
     assert "未配置令牌" in run.errors[-1]["message"]
@@ -279,7 +279,7 @@ def test_five_failed_items_in_a_row_open_the_circuit(db, channel, sandbox, make_
     positions = open_positions(make_position, 8)
     sandbox.state.script(method="PUT", status=500, times=1000)
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.STOPPED
     assert "熔断" in run.errors[-1]["message"]
@@ -298,30 +298,30 @@ def test_desired_state_is_written_in_the_same_transaction_as_the_change(db, chan
 
 def test_suspending_an_employer_withdraws_its_positions(db, channel, sandbox, make_position):
     first, second = open_positions(make_position, 2)
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
 
     employer = first.employer
     employer.status = EmployerStatus.SUSPENDED
     employer_changed.send(employer, reason="suspended")
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.withdrawn == 1
     assert set(sandbox.state.postings) == {second.ref}
 
     employer.status = EmployerStatus.APPROVED
     employer_changed.send(employer, reason="approved")
-    assert run_channel_sync(channel).created == 1
+    assert run_channel_sync(channel, by=ACTOR).created == 1
     assert set(sandbox.state.postings) == {first.ref, second.ref}
 
 
 def test_reopened_position_is_published_again(db, channel, sandbox, make_position):
     (position,) = open_positions(make_position, 1)
-    run_channel_sync(channel)
-    set_position_status(position, PositionStatus.CLOSED)
-    run_channel_sync(channel)
-    set_position_status(position, PositionStatus.OPEN)
+    run_channel_sync(channel, by=ACTOR)
+    set_position_status(position, PositionStatus.CLOSED, by=ACTOR)
+    run_channel_sync(channel, by=ACTOR)
+    set_position_status(position, PositionStatus.OPEN, by=ACTOR)
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.created == 1
     assert position.ref in sandbox.state.postings
@@ -330,7 +330,7 @@ def test_reopened_position_is_published_again(db, channel, sandbox, make_positio
 def test_dry_run_sends_nothing_and_changes_no_row(db, channel, sandbox, make_position):
     positions = open_positions(make_position, 2)
 
-    run = run_channel_sync(channel, dry_run=True)
+    run = run_channel_sync(channel, dry_run=True, by=ACTOR)
 
     assert run.dry_run and run.created == 2
     assert sandbox.state.requests == []
@@ -352,7 +352,7 @@ def test_field_mapping_renames_document_fields(db, channel, sandbox, make_positi
 
     sandbox.RequestHandlerClass._read_body = capture
     try:
-        run_channel_sync(channel)
+        run_channel_sync(channel, by=ACTOR)
     finally:
         sandbox.RequestHandlerClass._read_body = original
     assert bodies[0]["job_title"] == "数控车工0" and bodies[0]["headcount"] == 5
@@ -364,23 +364,24 @@ def test_a_run_refuses_to_start_while_another_holds_the_channel(db, channel, mak
     import pytest
 
     from recruit.channels.models import SyncTrigger
-    from recruit.sync.services import RunRefused, start_run
+    from recruit.errors import Conflict
+    from recruit.sync.services import start_run
 
-    start_run(channel, SyncTrigger.MANUAL)
-    with pytest.raises(RunRefused, match="正在同步"):
-        run_channel_sync(channel)
+    start_run(channel, SyncTrigger.MANUAL, by=ACTOR)
+    with pytest.raises(Conflict, match="正在同步"):
+        run_channel_sync(channel, by=ACTOR)
 
 
 def test_weekly_run_happens_once_per_iso_week(db, channel, sandbox, make_position):
     import pytest
 
     from recruit.channels.models import SyncTrigger
-    from recruit.sync.services import RunRefused
+    from recruit.errors import Conflict
 
     open_positions(make_position, 1)
-    run_channel_sync(channel, SyncTrigger.SCHEDULE, week="2026-W48")
-    with pytest.raises(RunRefused, match="已完成"):
-        run_channel_sync(channel, SyncTrigger.SCHEDULE, week="2026-W48")
+    run_channel_sync(channel, SyncTrigger.SCHEDULE, week="2026-W48", by=ACTOR)
+    with pytest.raises(Conflict, match="已完成"):
+        run_channel_sync(channel, SyncTrigger.SCHEDULE, week="2026-W48", by=ACTOR)
 
 
 def test_stale_running_row_is_taken_over(app, db, channel, sandbox, make_position, monkeypatch):
@@ -391,11 +392,11 @@ def test_stale_running_row_is_taken_over(app, db, channel, sandbox, make_positio
     from recruit.sync.services import start_run
 
     open_positions(make_position, 2)
-    crashed = start_run(channel, SyncTrigger.SCHEDULE, week="2026-W48")
+    crashed = start_run(channel, SyncTrigger.SCHEDULE, week="2026-W48", by=ACTOR)
     crashed.heartbeat_at = utcnow() - timedelta(hours=1)
     db.session.commit()
 
-    run = run_channel_sync(channel, SyncTrigger.CATCH_UP, week="2026-W48")
+    run = run_channel_sync(channel, SyncTrigger.CATCH_UP, week="2026-W48", by=ACTOR)
 
     assert run.id == crashed.id
     assert run.status is SyncStatus.COMPLETED and run.created == 2

@@ -13,6 +13,7 @@ from recruit.positions.models import PositionStatus
 from recruit.positions.services import set_position_status
 from recruit.sync.connectors.xlsx_export import exports_dir
 from recruit.sync.services import run_channel_sync
+from tests.sync.conftest import ACTOR
 
 
 def get_channel(db, code) -> Channel:
@@ -23,11 +24,11 @@ def test_xlsx_export_writes_a_workbook_per_run_that_reads_back(app, db, make_pos
     channel = get_channel(db, "jycs")
     kept = make_position(title='=HYPERLINK("http://evil","点我")', description="+SUM(A1)")
     closed = make_position(title="包装工")
-    first = run_channel_sync(channel)
+    first = run_channel_sync(channel, by=ACTOR)
     assert first.created == 2 and first.output_file
 
-    set_position_status(closed, PositionStatus.CLOSED)
-    second = run_channel_sync(channel)
+    set_position_status(closed, PositionStatus.CLOSED, by=ACTOR)
+    second = run_channel_sync(channel, by=ACTOR)
     assert second.withdrawn == 1 and second.output_file != first.output_file
 
     book = openpyxl.load_workbook(exports_dir("jycs") / first.output_file)
@@ -62,7 +63,7 @@ def test_feed_lists_only_postings_in_scope_with_etag_and_last_modified(
     channel = get_channel(db, "llzgz")  # scope 醴陵市 430281
     liling = make_position(employer=make_employer(region_code="430281"), title="陶瓷彩绘工")
     elsewhere = make_position(title="电工")
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
     assert run.created == 1
 
     response = client.get("/feeds/llzgz.json")
@@ -89,7 +90,7 @@ def test_feed_lists_only_postings_in_scope_with_etag_and_last_modified(
     assert jobs[0].findtext("city") == "醴陵市"
     assert jobs[0].findtext("salary") == "4000-6000 元/月"
 
-    set_position_status(liling, PositionStatus.CLOSED)
+    set_position_status(liling, PositionStatus.CLOSED, by=ACTOR)
     changed = client.get("/feeds/llzgz.json", headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert json.loads(changed.get_data())["postings"] == []
@@ -106,9 +107,9 @@ def test_scope_change_withdraws_positions_now_out_of_scope(db, make_employer, ma
     channel = get_channel(db, "jycs")
     liling = make_position(employer=make_employer(region_code="430281"))
     tianyuan = make_position()
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
 
-    update_channel(channel, {"scope_regions": ["430281"]})
+    update_channel(channel, {"scope_regions": ["430281"]}, by=ACTOR)
 
     rows = {
         r.position_id: r
@@ -119,7 +120,7 @@ def test_scope_change_withdraws_positions_now_out_of_scope(db, make_employer, ma
     assert rows[tianyuan.id].desired is Desired.WITHDRAWN
     assert rows[tianyuan.id].state is PostingState.PENDING
     assert rows[liling.id].state is PostingState.SYNCED
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
     assert run.withdrawn == 1 and run.unchanged == 0
 
 
@@ -133,7 +134,7 @@ def test_scope_by_industry_chain_and_fair_type(db, make_employer, make_position,
     ceramics = db.session.scalar(sa.select(IndustryChain).where(IndustryChain.code == "ceramics"))
     potter = make_position(employer=make_employer(industry_chain_id=ceramics.id))
     other = make_position()
-    update_channel(channel, {"scope_industry_chains": ["ceramics"]})
+    update_channel(channel, {"scope_industry_chains": ["ceramics"]}, by=ACTOR)
     published = set(
         db.session.scalars(
             sa.select(ChannelPosting.position_id).where(
@@ -145,7 +146,9 @@ def test_scope_by_industry_chain_and_fair_type(db, make_employer, make_position,
     assert potter.id in published and other.id not in published
 
     update_channel(
-        channel, {"scope_industry_chains": [], "scope_fair_types": [FairType.GRADUATES.value]}
+        channel,
+        {"scope_industry_chains": [], "scope_fair_types": [FairType.GRADUATES.value]},
+        by=ACTOR,
     )
     fair = make_fair(type=FairType.GRADUATES)
     participation = Participation(

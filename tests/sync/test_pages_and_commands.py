@@ -7,10 +7,12 @@ from flask import render_template_string
 
 from recruit.auth.models import Role
 from recruit.channels.models import Channel, ChannelPosting, PostingState
+from recruit.channels.services import channel_states_for
 from recruit.db_types import utcnow
 from recruit.positions.models import PositionStatus
 from recruit.positions.services import set_position_status
-from recruit.sync.services import channel_states_for, run_channel_sync
+from recruit.sync.services import run_channel_sync
+from tests.sync.conftest import ACTOR
 
 
 def get_channel(db, code) -> Channel:
@@ -19,7 +21,7 @@ def get_channel(db, code) -> Channel:
 
 def test_channel_list_shows_last_run_and_counts(db, client, login_as, make_user, make_position):
     make_position()
-    run_channel_sync(get_channel(db, "jycs"))
+    run_channel_sync(get_channel(db, "jycs"), by=ACTOR)
     login_as(make_user(Role.ADMIN))
 
     page = client.get("/channels/").get_data(as_text=True)
@@ -91,7 +93,7 @@ def test_failed_items_are_listed_with_their_message_and_can_be_retried(
 ):
     position = make_position()
     channel = get_channel(db, "jycs")
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
     row = db.session.scalar(
         sa.select(ChannelPosting).where(ChannelPosting.channel_id == channel.id)
     )
@@ -114,7 +116,7 @@ def test_workbook_is_downloadable_from_the_channel_page(
     db, client, login_as, make_user, make_position
 ):
     make_position()
-    run = run_channel_sync(get_channel(db, "jycs"))
+    run = run_channel_sync(get_channel(db, "jycs"), by=ACTOR)
     login_as(make_user(Role.ADMIN))
 
     page = client.get("/channels/jycs").get_data(as_text=True)
@@ -128,11 +130,11 @@ def test_workbook_is_downloadable_from_the_channel_page(
 
 def test_position_states_partial_shows_every_channel(app, db, make_position):
     position = make_position()
-    run_channel_sync(get_channel(db, "jycs"))
+    run_channel_sync(get_channel(db, "jycs"), by=ACTOR)
     with app.test_request_context():
         html = render_template_string(
             '{% include "channels/_position_states.html" %}',
-            states=channel_states_for(position),
+            states=channel_states_for(ACTOR, position),
         )
     assert "就业超市：发布 · 已同步" in " ".join(html.split())
     assert '湘就业：<span class="text-muted">渠道未启用</span>' in html
@@ -209,9 +211,9 @@ def test_intents_waiting_14_days_get_one_reminder_a_week(db, make_position, make
 def test_expired_position_is_withdrawn_from_channels(db, make_position):
     position = make_position()
     channel = get_channel(db, "jycs")
-    run_channel_sync(channel)
-    set_position_status(position, PositionStatus.EXPIRED)
-    run = run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
+    set_position_status(position, PositionStatus.EXPIRED, by=ACTOR)
+    run = run_channel_sync(channel, by=ACTOR)
     assert run.withdrawn == 1
 
 
@@ -220,7 +222,7 @@ def test_items_failing_transiently_are_listed_as_retried_next_run(
 ):
     position = make_position()
     channel = get_channel(db, "jycs")
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
     row = db.session.scalar(
         sa.select(ChannelPosting).where(ChannelPosting.channel_id == channel.id)
     )
@@ -241,11 +243,11 @@ def test_position_past_valid_until_is_withdrawn_before_the_expiry_job(db, make_p
 
     position = make_position()
     channel = get_channel(db, "jycs")
-    run_channel_sync(channel)
+    run_channel_sync(channel, by=ACTOR)
     position.valid_until = date.today() - timedelta(days=1)
     db.session.flush()
 
-    run = run_channel_sync(channel)
+    run = run_channel_sync(channel, by=ACTOR)
 
     assert run.withdrawn == 1
 

@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 
 from recruit import create_app
 from recruit.channels.models import Channel, SyncRun, SyncStatus
+from recruit.channels.services import seed_channels
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db as _db
 from recruit.positions.models import Position, PositionStatus
@@ -54,6 +55,7 @@ def shared_db(tmp_path):
     with app.app_context():
         upgrade()
         load_refdata()
+        seed_channels()
         _db.session.commit()
         _db.session.remove()
     try:

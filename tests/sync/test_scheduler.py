@@ -8,10 +8,14 @@ import pytest
 import sqlalchemy as sa
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from jobs import JOB_DEFAULTS, SHANGHAI, build_scheduler, catch_up, last_slot, weekly_trigger
-from jobs.housekeeping import expire_positions_job
+from jobs import JOB_DEFAULTS, build_scheduler, catch_up
+from jobs.housekeeping import expire_positions_job, purge_login_attempts_job
+from jobs.schedule import SHANGHAI, last_slot, weekly_trigger
+from recruit.auth.throttle import LoginAttempt
 from recruit.channels.models import SyncRun
-from recruit.channels.services import ChannelError, parse_schedule
+from recruit.channels.services import parse_schedule
+from recruit.db_types import utcnow
+from recruit.errors import Invalid
 from recruit.positions.models import Position, PositionStatus
 
 
@@ -53,7 +57,7 @@ def test_last_slot_is_the_latest_monday_0200_at_or_before_now():
 def test_schedule_must_name_one_day_and_a_time():
     assert parse_schedule("MON 2:00") == ("mon", 2, 0)
     for bad in ("monday 02:00", "mon 25:00", "mon,thu 02:00", ""):
-        with pytest.raises(ChannelError):
+        with pytest.raises(Invalid):
             parse_schedule(bad)
 
 
@@ -62,6 +66,7 @@ def test_scheduler_has_a_weekly_job_per_enabled_channel_with_the_required_option
     jobs = {job.id: job for job in scheduler.get_jobs()}
     # Seeded: 就业超市 (xlsx) and 这“醴”找工作 (feed) are enabled, 湘就业 and 人才网 are not.
     assert {"sync:jycs", "sync:llzgz", "expire-positions", "remind-outcomes"} <= set(jobs)
+    assert "purge-login-attempts" in jobs
     assert "sync:xjy" not in jobs
     job = jobs["sync:jycs"]
     assert str(job.trigger.timezone) == "Asia/Shanghai"
@@ -91,3 +96,17 @@ def test_daily_expiry_job_expires_positions_past_valid_until(app, db, make_posit
     # The job ends its session like a real job; read the rows afresh.
     assert db.session.get(Position, old_id).status is PositionStatus.EXPIRED
     assert db.session.get(Position, fresh_id).status is PositionStatus.OPEN
+
+
+def test_daily_housekeeping_removes_sign_in_failures_older_than_a_day(app, db):
+    db.session.add_all(
+        [
+            LoginAttempt(username="old", address="10.0.0.1", at=utcnow() - timedelta(days=2)),
+            LoginAttempt(username="new", address="10.0.0.1", at=utcnow() - timedelta(hours=2)),
+        ]
+    )
+    db.session.flush()
+
+    assert purge_login_attempts_job(app) == 1
+    # The job ends its session like a real job; read the rows afresh.
+    assert db.session.scalars(sa.select(LoginAttempt.username)).all() == ["new"]
