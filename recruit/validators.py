@@ -216,3 +216,18 @@ def mask_id_number(s: object) -> str:
     if not isinstance(s, str):
         return ""
     return _mask_middle(_trim_upper(s), 6, 4)
+
+
+def read_text(
+    data: dict, name: str, label: str, max_len: int, errors: dict, *, required: bool = False
+) -> str | None:
+    """Return data[name] stripped (None when blank); note in `errors` why it is refused.
+
+    One wording for every service: "<label>：必填。" or "<label>：不能超过 N 个字。".
+    """
+    value = (data.get(name) or "").strip()
+    if required and not value:
+        errors[name] = f"{label}：必填。"
+    elif len(value) > max_len:
+        errors[name] = f"{label}：不能超过 {max_len} 个字。"
+    return value or None

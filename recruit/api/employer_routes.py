@@ -16,6 +16,7 @@ from recruit.api.schemas import (
     OfferSchema,
     PageArgsSchema,
     PositionSchema,
+    limit,
     page_body,
     page_schema,
 )
@@ -87,13 +88,13 @@ class RegisteredSchema(Schema):
 
 
 class PositionInputSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(max=MAX_TITLE))
-    description = fields.String(required=True, validate=validate.Length(max=MAX_DESCRIPTION))
-    occupation_major_group = fields.Integer(required=True, validate=validate.Range(min=1, max=8))
+    title = fields.String(required=True, metadata=limit(max_length=MAX_TITLE))
+    description = fields.String(required=True, metadata=limit(max_length=MAX_DESCRIPTION))
+    occupation_major_group = fields.Integer(required=True, metadata=limit(1, 8))
     occupation_code = fields.String(load_default=None, allow_none=True)
-    openings = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_OPENINGS))
-    salary_min = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
-    salary_max = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    openings = fields.Integer(required=True, metadata=limit(1, MAX_OPENINGS))
+    salary_min = fields.Integer(load_default=None, allow_none=True, metadata=limit(0))
+    salary_max = fields.Integer(load_default=None, allow_none=True, metadata=limit(0))
     salary_negotiable = fields.Boolean(load_default=False)
     education = fields.String(load_default="none", validate=validate.OneOf(EDUCATIONS))
     experience = fields.String(

@@ -10,8 +10,8 @@ from recruit.auth.actors import system
 from recruit.auth.models import Role
 from recruit.auth.services import create_user
 from recruit.cli import CommandError
-from recruit.errors import Invalid
-from recruit.extensions import db
+from recruit.errors import ServiceError
+from recruit.uow import unit_of_work
 
 
 @click.group("users", help="用户账号管理。")
@@ -38,22 +38,21 @@ def create_command(username, role, region_code, employer_uscc, display_name, pas
     else:
         password = click.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
     try:
-        user = create_user(
-            username,
-            password,
-            role,
-            region_code=region_code,
-            employer_uscc=employer_uscc,
-            display_name=display_name,
-        )
-    except Invalid as error:
-        db.session.rollback()
-        raise CommandError(str(error)) from None
-    record_audit(
-        "user.create",
-        user,
-        by=system("command.users_create"),
-        summary={"username": user.username, "role": role},
-    )
-    db.session.commit()
+        with unit_of_work():
+            user = create_user(
+                username,
+                password,
+                role,
+                region_code=region_code,
+                employer_uscc=employer_uscc,
+                display_name=display_name,
+            )
+            record_audit(
+                "user.create",
+                user,
+                by=system("command.users_create"),
+                summary={"username": user.username, "role": role},
+            )
+    except ServiceError as error:
+        raise CommandError(error.message) from None
     click.echo(f"已创建用户 {user.username}（{user.role.label}）。")

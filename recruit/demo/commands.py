@@ -14,6 +14,7 @@ from recruit.demo.generate import (
 from recruit.demo.services import is_seeded, seed_demo
 from recruit.extensions import db
 from recruit.formatting import local_today
+from recruit.uow import unit_of_work
 
 
 @click.group("demo", help="演示数据。")
@@ -28,8 +29,8 @@ def seed_command(if_empty: bool) -> None:
     if if_empty and is_seeded():
         click.echo("演示数据已存在，未做改动。")
         return
-    result = seed_demo()
-    db.session.commit()
+    with unit_of_work():
+        result = seed_demo()
     if not result.created:
         click.echo("演示数据已存在，未做改动。")
         return
@@ -84,13 +85,14 @@ def generate_command(profile: str, year: int | None, scale: int) -> None:
 def _generate_year(year: int, profile: str) -> None:
     """Write one year's first half and commit it; say so if it exists already."""
     try:
-        with click.progressbar(
-            length=rows_to_write(profile), label=f"生成{year}年上半年数据"
-        ) as bar:
+        with (
+            click.progressbar(
+                length=rows_to_write(profile), label=f"生成{year}年上半年数据"
+            ) as bar,
+            unit_of_work(),
+        ):
             result = generate_half_year(year, progress=bar.update, profile=profile)
-            db.session.commit()
     except AlreadyGenerated:
-        db.session.rollback()
         click.echo(f"{year}年上半年的生成数据已存在，未做改动。")
         return
     labels = {

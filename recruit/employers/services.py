@@ -20,7 +20,13 @@ from recruit.refdata.codes import EmployerSize
 from recruit.refdata.models import IndustryChain, Region
 from recruit.refdata.services import region_codes_within
 from recruit.uow import register_unique_race
-from recruit.validators import is_valid_mobile, is_valid_uscc, normalize_mobile, normalize_uscc
+from recruit.validators import (
+    is_valid_mobile,
+    is_valid_uscc,
+    normalize_mobile,
+    normalize_uscc,
+    read_text,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,13 +76,8 @@ def register_employer(data: dict[str, Any]) -> User:
     """
     errors: dict[str, str] = {}
 
-    def text(name: str, label: str, max_len: int, required: bool = True) -> str | None:
-        value = (data.get(name) or "").strip()
-        if required and not value:
-            errors[name] = f"{label}：必填。"
-        elif len(value) > max_len:
-            errors[name] = f"{label}：不能超过 {max_len} 个字。"
-        return value or None
+    def text(name: str, label: str, max_len: int) -> str | None:
+        return read_text(data, name, label, max_len, errors, required=True)
 
     name = text("name", "企业名称", 120)
     address = text("address", "单位地址", 200)

@@ -19,17 +19,8 @@ def signup_blocked_until(employer: Employer, on: date) -> date | None:
     (Employer.fair_signup_blocked_until) counts too.
     """
     config = current_app.config
-    begin, stop = local_day_bounds(on - timedelta(days=config["NO_SHOW_WINDOW_DAYS"]), on)
     starts = db.session.scalars(
-        sa.select(Fair.starts_at)
-        .join(Participation, Participation.fair_id == Fair.id)
-        .where(
-            Participation.employer_id == employer.id,
-            Participation.status == ParticipationStatus.NO_SHOW,
-            Fair.starts_at >= begin,
-            Fair.starts_at < stop,
-        )
-        .order_by(Fair.starts_at.desc())
+        _no_shows(employer, on).with_only_columns(Fair.starts_at).order_by(Fair.starts_at.desc())
     ).all()
     candidates = []
     if len(starts) >= config["NO_SHOW_LIMIT"]:
@@ -43,17 +34,22 @@ def signup_blocked_until(employer: Employer, on: date) -> date | None:
 
 def no_show_count(employer: Employer, on: date) -> int:
     """Return the employer's no-shows at fairs in the credit rule's window before `on`."""
-    days = current_app.config["NO_SHOW_WINDOW_DAYS"]
-    begin, stop = local_day_bounds(on - timedelta(days=days), on)
-    return int(
-        db.session.scalar(
-            sa.select(sa.func.count(Participation.id))
-            .join(Fair, Participation.fair_id == Fair.id)
-            .where(
-                Participation.employer_id == employer.id,
-                Participation.status == ParticipationStatus.NO_SHOW,
-                Fair.starts_at >= begin,
-                Fair.starts_at < stop,
-            )
+    query = _no_shows(employer, on).with_only_columns(sa.func.count(Participation.id))
+    return int(db.session.scalar(query))
+
+
+def _no_shows(employer: Employer, on: date) -> sa.Select:
+    """Select the employer's no-shows at fairs starting in the window before `on`."""
+    begin, stop = local_day_bounds(
+        on - timedelta(days=current_app.config["NO_SHOW_WINDOW_DAYS"]), on
+    )
+    return (
+        sa.select(Participation)
+        .join(Fair, Participation.fair_id == Fair.id)
+        .where(
+            Participation.employer_id == employer.id,
+            Participation.status == ParticipationStatus.NO_SHOW,
+            Fair.starts_at >= begin,
+            Fair.starts_at < stop,
         )
     )

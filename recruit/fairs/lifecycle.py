@@ -19,6 +19,7 @@ from recruit.formatting import local_today
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.models import IndustryChain, Region
 from recruit.uow import register_stale_message
+from recruit.validators import read_text
 
 #: Fields of a fair an organizer sets, each a Fair attribute of the same name.
 FAIR_FIELDS = (
@@ -65,25 +66,16 @@ def stale_message(fair: Fair) -> str:
     )
 
 
-def _text(data: dict, name: str, label: str, limit: int, errors: dict, required=False):
-    value = (data.get(name) or "").strip()
-    if required and not value:
-        errors[name] = f"{label}：必填。"
-    elif len(value) > limit:
-        errors[name] = f"{label}：不能超过{limit}个字。"
-    return value or None
-
-
 def clean_fair_data(actor, data: dict) -> dict:
     """Return the fair's fields checked against every rule, or raise Invalid naming them all."""
     errors: dict[str, str] = {}
     clean = {
-        "title": _text(data, "title", "招聘会名称", MAX_TITLE, errors, required=True),
-        "venue": _text(data, "venue", "举办地点", MAX_VENUE, errors),
-        "organizer_unit": _text(
+        "title": read_text(data, "title", "招聘会名称", MAX_TITLE, errors, required=True),
+        "venue": read_text(data, "venue", "举办地点", MAX_VENUE, errors),
+        "organizer_unit": read_text(
             data, "organizer_unit", "主办单位", MAX_ORGANIZER_UNIT, errors, required=True
         ),
-        "description": _text(data, "description", "介绍", MAX_DESCRIPTION, errors) or "",
+        "description": read_text(data, "description", "介绍", MAX_DESCRIPTION, errors) or "",
     }
     try:
         clean["type"] = FairType(data.get("type"))

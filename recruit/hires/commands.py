@@ -6,9 +6,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from recruit.auth.actors import system
-from recruit.extensions import db
 from recruit.formatting import local_today
 from recruit.hires.privacy import purge_personal_data, rotate_pii_keys
+from recruit.uow import unit_of_work
 
 
 @click.group("keys", help="求职者个人信息的加密密钥。")
@@ -38,6 +38,6 @@ def pii_cli() -> None:
 @with_appcontext
 def purge_command(months: int | None) -> None:
     months = months or current_app.config["PII_RETENTION_MONTHS"]
-    count = purge_personal_data(local_today(), months, by=system("command.pii_purge"))
-    db.session.commit()
+    with unit_of_work():
+        count = purge_personal_data(local_today(), months, by=system("command.pii_purge"))
     click.echo(f"已清除 {count} 条就业意向的个人信息（{months} 个月前的招聘会），统计数字不变。")

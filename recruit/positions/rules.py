@@ -19,7 +19,7 @@ from recruit.refdata import codes
 from recruit.refdata.codes import Education, EmploymentType, Experience
 from recruit.refdata.models import Region
 from recruit.refdata.services import region_codes_within
-from recruit.validators import is_valid_mobile, normalize_mobile
+from recruit.validators import is_valid_mobile, normalize_mobile, read_text
 
 #: Fields an employer edits; each is a Position attribute of the same name.
 EDITABLE_FIELDS = (
@@ -106,12 +106,7 @@ def validate_position_data(data: dict[str, Any], *, today: date | None = None) -
     clean: dict[str, Any] = {}
 
     def text(name: str, label: str, max_len: int, required: bool = False) -> str | None:
-        value = (data.get(name) or "").strip()
-        if required and not value:
-            errors[name] = f"{label}：必填。"
-        elif len(value) > max_len:
-            errors[name] = f"{label}：不能超过 {max_len} 个字。"
-        return value or None
+        return read_text(data, name, label, max_len, errors, required=required)
 
     clean["title"] = text("title", "岗位名称", MAX_TITLE, required=True)
     clean["description"] = text("description", "岗位描述", MAX_DESCRIPTION, required=True) or ""

@@ -34,16 +34,6 @@ def intents_awaiting_outcome(employer, now: datetime | None = None) -> list[Tent
     return list(db.session.scalars(query.order_by(TentativeHire.recorded_at, TentativeHire.id)))
 
 
-def latest_outcome_reminder(employer) -> OutcomeReminder | None:
-    """Return the employer's most recent reminder, for the dashboard."""
-    return db.session.scalar(
-        sa.select(OutcomeReminder)
-        .where(OutcomeReminder.employer_id == employer.id)
-        .order_by(OutcomeReminder.created_at.desc(), OutcomeReminder.id.desc())
-        .limit(1)
-    )
-
-
 def remind_intents_awaiting_outcome(week: str, now: datetime | None = None) -> int:
     """Record one reminder this week for every employer with intents waiting; return how many."""
     now = now or utcnow()

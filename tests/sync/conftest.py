@@ -4,7 +4,6 @@ import pytest
 import sqlalchemy as sa
 
 from recruit.auth.actors import system
-from recruit.auth.tokens import create_token
 from recruit.channels.models import Channel
 from recruit.sync.sandbox import SandboxState, start_sandbox
 
@@ -36,15 +35,3 @@ def channel(db, sandbox, monkeypatch):
     channel.enabled = True
     db.session.flush()
     return channel
-
-
-@pytest.fixture
-def bearer(db):
-    """Return a factory: user → Authorization header with a fresh API token."""
-
-    def factory(user) -> dict[str, str]:
-        _token, secret = create_token(user, "test")
-        db.session.flush()
-        return {"Authorization": f"Bearer {secret}"}
-
-    return factory

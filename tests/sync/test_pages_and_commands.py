@@ -180,9 +180,9 @@ def test_channels_set_command_validates_in_chinese(db, runner):
 
 def test_intents_waiting_14_days_get_one_reminder_a_week(db, make_position, make_fair):
     from recruit.hires.models import TentativeHire
+    from recruit.reminders.models import OutcomeReminder
     from recruit.reminders.services import (
         intents_awaiting_outcome,
-        latest_outcome_reminder,
         remind_intents_awaiting_outcome,
     )
 
@@ -204,7 +204,9 @@ def test_intents_waiting_14_days_get_one_reminder_a_week(db, make_position, make
     assert intents_awaiting_outcome(position.employer) == [old]
     assert remind_intents_awaiting_outcome("2026-W48") == 1
     assert remind_intents_awaiting_outcome("2026-W48") == 0
-    reminder = latest_outcome_reminder(position.employer)
+    reminder = db.session.scalars(
+        sa.select(OutcomeReminder).where(OutcomeReminder.employer_id == position.employer_id)
+    ).one()
     assert (reminder.week, reminder.intents) == ("2026-W48", 1)
 
 

@@ -1,0 +1,17 @@
+"""The parity table: every row of every domain, in one list the runner goes through."""
+
+from tests.parity import (
+    rows_channels,
+    rows_employer,
+    rows_organizer,
+    rows_public,
+    rows_reports,
+)
+
+RULES = [
+    *rows_organizer.ROWS,
+    *rows_public.ROWS,
+    *rows_employer.ROWS,
+    *rows_channels.ROWS,
+    *rows_reports.ROWS,
+]
