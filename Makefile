@@ -32,7 +32,7 @@ run: install
 	@echo "演示账号（密码均为 recruit-demo-2026）："
 	@echo "  admin 系统管理员 · organizer 市级组织者 · liling 醴陵组织者 · employer 用人单位 · viewer 领导查看"
 	@echo ""
-	RECRUIT_EMBED_SCHEDULER=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	RECRUIT_EMBED_SCHEDULER=1 FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(FLASK) run
 
 test: install-dev
 	$(BIN)/ruff check .

@@ -24,6 +24,11 @@ def _pii_keys() -> list[str]:
     return [key.strip() for key in raw.split(",") if key.strip()]
 
 
+def _channel_hosts() -> list[str]:
+    raw = os.environ.get("CHANNEL_ALLOWED_HOSTS", "")
+    return [host.strip().lower() for host in raw.split(",") if host.strip()]
+
+
 class Config:
     """Development defaults: SQLite in the instance folder, a throwaway secret key."""
 
@@ -68,12 +73,27 @@ class Config:
     #: Rows per page on the public search and the employer's lists.
     PAGE_SIZE = 20
     #: Public address of this site; the posting documents link to {PUBLIC_BASE_URL}/positions/<id>.
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    #: Without it, the address `flask run` serves on (FLASK_RUN_HOST/PORT, as `make run` sets).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL") or (
+        f"http://{os.environ.get('FLASK_RUN_HOST', '127.0.0.1')}:"
+        f"{os.environ.get('FLASK_RUN_PORT', '5000')}"
+    )
     #: Channel sync (DESIGN §4): timeouts in seconds, backoff base, stale heartbeat age.
     SYNC_CONNECT_TIMEOUT = float(os.environ.get("SYNC_CONNECT_TIMEOUT", "5"))
     SYNC_READ_TIMEOUT = float(os.environ.get("SYNC_READ_TIMEOUT", "30"))
     SYNC_BACKOFF_BASE = float(os.environ.get("SYNC_BACKOFF_BASE", "0.5"))
-    SYNC_STALE_AFTER = int(os.environ.get("SYNC_STALE_AFTER", "600"))
+    #: A running sync whose heartbeat is older than this (seconds) is taken over.
+    SYNC_STALE_AFTER = int(os.environ.get("SYNC_STALE_AFTER", "60"))
+    #: The scheduler looks for queued, due, dead and missed runs this often (seconds).
+    SYNC_WATCH_SECONDS = float(os.environ.get("SYNC_WATCH_SECONDS", "10"))
+    #: An unfinished weekly run tries again after these delays (seconds: 5 min, 15 min, 1 h,
+    #: then every 4 h), unless the portal's Retry-After asked for a time.
+    SYNC_FOLLOW_UPS = [
+        int(s) for s in os.environ.get("SYNC_FOLLOW_UPS", "300,900,3600,14400").split(",")
+    ]
+    #: Hosts a channel may reach over plain http (https reaches any host). Development and
+    #: tests also allow loopback, where the reference receiver listens.
+    CHANNEL_ALLOWED_HOSTS = [*_channel_hosts(), "127.0.0.1", "localhost", "::1"]
     #: `make run` only: run the scheduler inside the single development process.
     EMBED_SCHEDULER = _bool("RECRUIT_EMBED_SCHEDULER")
 
@@ -90,6 +110,12 @@ class Config:
     LOGIN_MAX_PER_ACCOUNT = int(os.environ.get("LOGIN_MAX_PER_ACCOUNT", "5"))
     LOGIN_MAX_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_PER_ADDRESS", "30"))
     LOGIN_THROTTLE_MINUTES = int(os.environ.get("LOGIN_THROTTLE_MINUTES", "15"))
+    #: A browser or API client that signed in is known to that account this many days (its
+    #: device cookie): strangers' failures never pause the account for it.
+    LOGIN_DEVICE_DAYS = int(os.environ.get("LOGIN_DEVICE_DAYS", "180"))
+    #: Every cookie is first-party only: no other site's request carries the session.
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     #: Behind a reverse proxy: how many proxies set X-Forwarded-For/Proto/Host (0 = none).
     PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", "0"))
     #: Host names the app answers to (Flask checks them); empty = any, for development.
@@ -128,11 +154,21 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
     #: gunicorn workers never start a scheduler; `flask jobs run` is its own process.
     EMBED_SCHEDULER = False
+    #: Only the hosts the operator lists; loopback is not allowed by default here.
+    CHANNEL_ALLOWED_HOSTS = _channel_hosts()
 
     def __init__(self) -> None:
-        required = ("SECRET_KEY", "DATABASE_URL", "RECRUIT_PII_KEYS", "RECRUIT_PII_HASH_KEY")
+        required = (
+            "SECRET_KEY",
+            "DATABASE_URL",
+            "RECRUIT_PII_KEYS",
+            "RECRUIT_PII_HASH_KEY",
+            # What portals, feeds and search engines link to: never a guess from a request.
+            "PUBLIC_BASE_URL",
+        )
         missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError("生产环境必须设置这些环境变量：" + "、".join(missing))
@@ -140,6 +176,7 @@ class ProductionConfig(Config):
         self.PII_KEYS = _pii_keys()
         self.PII_HASH_KEY = os.environ["RECRUIT_PII_HASH_KEY"]
         self.SQLALCHEMY_DATABASE_URI = os.environ["DATABASE_URL"]
+        self.PUBLIC_BASE_URL = os.environ["PUBLIC_BASE_URL"]
 
 
 CONFIGS = {

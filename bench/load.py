@@ -188,7 +188,9 @@ def check_runs(url: str, sandbox: str) -> dict:
             )
     finally:
         engine.dispose()
-    with requests.get(f"{sandbox}/stats", timeout=5) as response:
+    with requests.get(
+        f"{sandbox}/stats", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5
+    ) as response:
         stats = response.json()
     return {"runs": runs, "duplicates": duplicates, "synced": synced, "stats": stats}
 
@@ -240,6 +242,8 @@ def main() -> int:
         "RECRUIT_INSTANCE_PATH": str(work / "instance"),
         "PUBLIC_BASE_URL": base,
         "RECRUIT_CHANNEL_XJY_TOKEN": TOKEN,
+        # Production sends channel tokens over https only, but to hosts named here.
+        "CHANNEL_ALLOWED_HOSTS": "127.0.0.1",
     }
     started = time.perf_counter()
     flask(env, "db", "upgrade")
@@ -309,7 +313,9 @@ def main() -> int:
         output, _ = wrk.communicate(timeout=options.duration + 60)
         result = parse_wrk(output)
         wait_runs_done(url)
-        with requests.get(f"{sandbox}/stats", timeout=5) as response:
+        with requests.get(
+            f"{sandbox}/stats", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5
+        ) as response:
             writes_before = response.json()["writes"]
         # After the load: a forced manual run finds nothing changed and sends nothing.
         after = flask(env, "sync", "run", "--channel", "xjy", "--force", check=False)

@@ -40,7 +40,12 @@ from recruit.extensions import db  # noqa: E402
 from recruit.positions.models import Position, PositionStatus  # noqa: E402
 from recruit.refdata.services import load_refdata  # noqa: E402
 from recruit.sync.desired import refresh_desired  # noqa: E402
-from recruit.sync.documents import build_document, encode_document, fairs_of  # noqa: E402
+from recruit.sync.documents import (  # noqa: E402
+    build_document,
+    document_hash,
+    encode_document,
+    fairs_of,
+)
 from recruit.sync.services import run_channel_sync  # noqa: E402
 
 BENCH = system("bench.sync")
@@ -70,7 +75,7 @@ def start_receiver() -> tuple[subprocess.Popen, str]:
     url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            requests.get(f"{url}/stats", timeout=1).close()
+            requests.get(f"{url}/stats", timeout=1).close()  # any answer: it listens
             return process, url
         except requests.ConnectionError:
             time.sleep(0.05)
@@ -78,7 +83,9 @@ def start_receiver() -> tuple[subprocess.Popen, str]:
 
 
 def stats(url: str) -> dict:
-    with requests.get(f"{url}/stats", timeout=5) as response:
+    # The receiver checks its token on every request, its counters included.
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    with requests.get(f"{url}/stats", headers=headers, timeout=5) as response:
         return response.json()
 
 
@@ -158,10 +165,11 @@ def plain_loop(url: str) -> float:
     started = time.perf_counter()
     with requests.Session() as session:
         for ref, revision, body in bodies:
+            digest = document_hash(body)
             response = session.put(
                 f"{url}/postings/{ref}",
                 data=body,
-                headers={**headers, "Idempotency-Key": f"{ref}:{revision}"},
+                headers={**headers, "Idempotency-Key": f"{ref}:{revision}:{digest[:16]}"},
                 timeout=(5, 30),
             )
             response.raise_for_status()
@@ -172,7 +180,7 @@ def plain_loop(url: str) -> float:
 def bench(kind: str, n: int) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         url = fresh_database(kind, Path(folder))
-        os.environ["BENCH_SYNC_TOKEN"] = TOKEN
+        os.environ["RECRUIT_CHANNEL_XJY_TOKEN"] = TOKEN
         app = create_app("development", SQLALCHEMY_DATABASE_URI=url)
         app.instance_path = folder
         baseline_receiver, baseline_url = start_receiver()
@@ -186,7 +194,7 @@ def bench(kind: str, n: int) -> dict:
                 seed(n)
                 channel = db.session.scalar(sa.select(Channel).where(Channel.code == "xjy"))
                 channel.base_url = receiver_url
-                channel.token_env = "BENCH_SYNC_TOKEN"
+                channel.token_env = "RECRUIT_CHANNEL_XJY_TOKEN"
                 channel.enabled = True
                 refresh_desired(channel)
                 db.session.commit()

@@ -2,7 +2,9 @@
 
 The scheduler runs in its own process. Each enabled channel gets a weekly cron trigger with the
 Asia/Shanghai zone given explicitly; the run ledger (SyncRun unique per channel and ISO week)
-makes the weekly sync happen once however many scheduler processes there are.
+makes the weekly sync happen once however many scheduler processes there are. The sync watcher
+(every SYNC_WATCH_SECONDS) runs what 立即同步 queued, takes over dead runs, catches up missed
+weeks and runs the follow-ups of unfinished ones, so no week is lost.
 """
 
 import contextlib
@@ -22,9 +24,8 @@ from jobs.housekeeping import (
     remind_outcomes_job,
 )
 from jobs.schedule import SHANGHAI, weekly_trigger
-from jobs.sync import weekly_sync
+from jobs.sync import SyncWatcher, watch_channel, weekly_sync
 from recruit.auth.actors import system
-from recruit.channels.models import SyncTrigger
 from recruit.channels.services import list_channels
 from recruit.db_types import utcnow
 from recruit.extensions import db
@@ -99,21 +100,21 @@ def schedule_jobs(scheduler, app: Flask) -> None:
 
 
 def catch_up(app: Flask, now: datetime | None = None) -> list[str]:
-    """Run now the weekly sync of each enabled channel whose last slot has no completed run.
+    """At start: run now what each enabled channel's week still needs.
 
-    Every enabled channel is asked: the run ledger itself refuses a week already completed (or
-    one another scheduler is running). Returns the channels whose week ran now.
+    A week whose slot passed without a run, a dead run to take over, a follow-up that fell due
+    while no scheduler ran (the watcher does the same every few seconds afterwards). Returns
+    the channels that ran something now.
     """
     now = now or utcnow()
     with app.app_context():
         try:
-            channels = [(c.code, c.schedule) for c in list_channels(SCHEDULER) if c.enabled]
+            codes = [c.code for c in list_channels(SCHEDULER) if c.enabled]
         finally:
             db.session.remove()
     caught_up = []
-    for code, schedule in channels:
-        run_id = weekly_sync(app, code, schedule=schedule, trigger=SyncTrigger.CATCH_UP, now=now)
-        if run_id is not None:
+    for code in codes:
+        if watch_channel(app, code, now, grace=0) is not None:
             logger.info("Caught up the weekly sync of %s", code)
             caught_up.append(code)
     return caught_up
@@ -131,6 +132,14 @@ def build_scheduler(app: Flask, scheduler_cls=BlockingScheduler):
         id="reload-channels",
         replace_existing=True,
         **JOB_DEFAULTS,
+    )
+    watcher = SyncWatcher(app)
+    scheduler.add_job(
+        watcher.tick,
+        IntervalTrigger(seconds=app.config["SYNC_WATCH_SECONDS"], timezone=SHANGHAI),
+        id="sync-watch",
+        replace_existing=True,
+        **{**JOB_DEFAULTS, "misfire_grace_time": 60},
     )
     return scheduler
 

@@ -1,5 +1,5 @@
 """Daily expiry of positions, of seekers' personal data and of old sign-in failures; the weekly
-outcome reminder.
+outcome reminder. Ended sign-in sessions go with the failures.
 
 Each job runs in its own app context as one unit of work, acting as a named system actor.
 """
@@ -10,6 +10,7 @@ from flask import Flask
 
 from jobs.schedule import iso_week
 from recruit.auth.actors import system
+from recruit.auth.sessions import purge_ended_sessions
 from recruit.auth.throttle import purge_old_attempts
 from recruit.db_types import utcnow
 from recruit.extensions import db
@@ -60,12 +61,16 @@ def purge_personal_data_job(app: Flask) -> int:
 
 
 def purge_login_attempts_job(app: Flask) -> int:
-    """Delete sign-in failures older than a day, so the throttle's table stays small (daily)."""
+    """Delete sign-in failures older than a day and sessions ended a week ago (daily).
+
+    The throttle's and the sessions' tables stay small; returns how many rows went.
+    """
     with app.app_context():
         try:
             with unit_of_work():
-                count = purge_old_attempts()
-            logger.info("Purged %d old sign-in failures", count)
-            return count
+                failures = purge_old_attempts()
+                sessions = purge_ended_sessions()
+            logger.info("Purged %d old sign-in failures and %d ended sessions", failures, sessions)
+            return failures + sessions
         finally:
             db.session.remove()

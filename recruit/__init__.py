@@ -93,6 +93,8 @@ def _sqlite_on_begin(connection) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount every domain's blueprint."""
+    from recruit.admin import employers as _admin_employers  # noqa: F401  (views on admin_bp)
+    from recruit.admin import users as _admin_users  # noqa: F401  (its views join admin's bp)
     from recruit.admin.routes import bp as admin_bp
     from recruit.api.registry import register_api
     from recruit.auth.routes import bp as auth_bp
@@ -124,11 +126,14 @@ def register_blueprints(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Answer every HTTP error and service refusal: JSON under /api/, a Chinese page elsewhere."""
+    from flask_login import current_user
+    from flask_wtf.csrf import CSRFError
     from werkzeug.exceptions import HTTPException, SecurityError
 
     from recruit.api.errors import ERROR_CODES, api_error_response, service_error_response
     from recruit.errors import Forbidden, NotFound, ReauthenticationRequired, ServiceError
     from recruit.extensions import db
+    from recruit.forms import keep_typed
 
     pages = {400, 403, 404, 405, 413, 500}
 
@@ -163,7 +168,23 @@ def register_errorhandlers(app: Flask) -> None:
         flash(error.message, "danger")
         return redirect(_back_url())
 
+    def handle_expired_token(error: CSRFError):
+        """A form posted with an expired token: keep what was typed, ask to send it again."""
+        if request.path.startswith("/api/") or request.method != "POST":
+            return handle_http_error(error)
+        rule = request.url_rule
+        if rule is None or "GET" not in rule.methods or not keep_typed():
+            return handle_http_error(error)
+        flash(
+            "页面停留太久或登录已过期，刚才的提交没有执行。您填写的内容已保留，请核对后再提交。",
+            "warning",
+        )
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.path))
+        return redirect(request.path)
+
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(CSRFError, handle_expired_token)
     app.register_error_handler(ServiceError, handle_service_error)
 
 

@@ -44,10 +44,13 @@ def local_today() -> date:
     return datetime.now(LOCAL_TZ).date()
 
 
-#: Dates outside these bounds are clamped: nothing in the data is older or newer, and the
-#: extremes of the calendar do not survive conversion to UTC.
-EARLIEST_DAY = date(1900, 1, 1)
-LATEST_DAY = date(9000, 12, 31)
+#: The years the product deals in: fairs, reports and the calendar keep to them (the services
+#: refuse others), filters clamp to them; no fair was held before, and the ends of the calendar
+#: do not survive conversion to UTC.
+FIRST_YEAR = 1900
+LAST_YEAR = 2100
+EARLIEST_DAY = date(FIRST_YEAR, 1, 1)
+LATEST_DAY = date(LAST_YEAR, 12, 31)
 
 
 def local_day_bounds(start: date, end: date) -> tuple[datetime, datetime]:

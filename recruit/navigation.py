@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_login import current_user
 
 from recruit.auth.models import Role
@@ -25,6 +25,8 @@ NAV_ITEMS = (
     NavItem("企业中心", "employer.index", (Role.EMPLOYER,)),
     NavItem("统计报表", "reports.index", (Role.ADMIN, Role.ORGANIZER, Role.VIEWER)),
     NavItem("渠道同步", "channels.index", (Role.ADMIN, Role.ORGANIZER)),
+    NavItem("用户", "admin.users", (Role.ADMIN,)),
+    NavItem("企业管理", "admin.employers", (Role.ADMIN,)),
     NavItem("审计日志", "admin.audit", (Role.ADMIN,)),
 )
 
@@ -42,3 +44,18 @@ def nav_items() -> list[NavItem]:
             continue
         items.append(item)
     return items
+
+
+#: Where each role starts after signing in: its own workspace, not the public home page.
+WORKSPACES = {
+    Role.ADMIN: "manage.index",
+    Role.ORGANIZER: "manage.index",
+    Role.EMPLOYER: "employer.index",
+    Role.VIEWER: "reports.index",
+}
+
+
+def workspace_url(user) -> str:
+    """Return the URL of the user's own workspace (the home page for anyone else)."""
+    endpoint = WORKSPACES.get(getattr(user, "role", None), "public.home")
+    return url_for(endpoint if endpoint in current_app.view_functions else "public.home")

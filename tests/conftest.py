@@ -20,11 +20,12 @@ from recruit import create_app
 from recruit.auth.models import Role, User
 from recruit.auth.tokens import create_token
 from recruit.channels.services import seed_channels
+from recruit.db_types import utcnow
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db as _db
 from recruit.fairs.models import Fair, FairStatus
 from recruit.formatting import LOCAL_TZ
-from recruit.positions.models import Position, PositionStatus
+from recruit.positions.models import ENDED_STATUSES, PUBLIC_STATUSES, Position, PositionStatus
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.services import load_refdata
 from recruit.validators import uscc_check_char
@@ -180,6 +181,9 @@ def make_position(db, make_employer):
             status=PositionStatus.OPEN,
         )
         values.update(kwargs)
+        if values["status"] in (PUBLIC_STATUSES + ENDED_STATUSES):
+            # It was published once, as every open (or since ended) position has been.
+            values.setdefault("published_at", utcnow())
         position = Position(**values)
         db.session.add(position)
         db.session.flush()
@@ -190,11 +194,18 @@ def make_position(db, make_employer):
 
 @pytest.fixture
 def make_fair(db):
-    """Return a factory of fairs; `day` is the local date it starts on."""
+    """Return a factory of fairs; `day` is the local date it starts on (09:00–12:00).
 
-    def factory(day: date | None = None, **kwargs) -> Fair:
+    live=True makes a fair under way now (started an hour ago, ending in three), whose day's
+    records (check-ins, seeker counts, intents) are open whatever the time the tests run.
+    """
+
+    def factory(day: date | None = None, *, live: bool = False, **kwargs) -> Fair:
         day = day or date.today() + timedelta(days=7)
         start = datetime(day.year, day.month, day.day, 9, tzinfo=LOCAL_TZ)
+        if live:
+            start = utcnow() - timedelta(hours=1)
+            kwargs.setdefault("ends_at", start + timedelta(hours=4))
         values = dict(
             title=f"测试招聘会{next(_serial)}",
             type=FairType.COMPREHENSIVE,

@@ -21,10 +21,12 @@ def test_production_takes_secret_and_database_from_the_environment(monkeypatch, 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'prod.db'}")
     monkeypatch.setenv("RECRUIT_PII_KEYS", "key-one,key-two")
     monkeypatch.setenv("RECRUIT_PII_HASH_KEY", "hash-key")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://zhaopin.example.cn")
     config = ProductionConfig()
     assert config.PII_KEYS == ["key-one", "key-two"] and config.PII_HASH_KEY == "hash-key"
     assert config.SECRET_KEY == "a-real-secret"
     assert config.SQLALCHEMY_DATABASE_URI.endswith("prod.db")
+    assert config.PUBLIC_BASE_URL == "https://zhaopin.example.cn"
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
 
 

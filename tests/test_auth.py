@@ -17,7 +17,7 @@ LOGIN_ERROR = "用户名或密码错误"
 def signed_in_user_id(client) -> str | None:
     """Return the user id Flask-Login keeps in the client's session, if any.
 
-    The session id is "<user id>:<password change stamp>"; only the user id part is returned.
+    The session id is "<user id>:<server-side session key>"; only the user id part is returned.
     """
     with client.session_transaction() as session:
         value = session.get("_user_id")
@@ -49,7 +49,8 @@ def test_good_credentials_sign_in_and_show_the_users_name(client, make_user):
     response = client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    # Straight to the organizer's own workspace, not the public home page.
+    assert response.headers["Location"] == "/manage/"
     assert signed_in_user_id(client) == str(user.id)
     badge = current_user_badge(client)
     assert badge is not None and "市人社局张科长" in badge and "组织者" in badge
@@ -152,17 +153,41 @@ def test_next_parameter_pointing_off_site_is_ignored(client, make_user, target):
     )
 
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/manage/"
     assert signed_in_user_id(client) == str(user.id)
 
 
-def test_signed_in_user_visiting_the_sign_in_page_goes_home(client, make_user, login_as):
+def test_signed_in_user_visiting_the_sign_in_page_goes_to_the_workspace(
+    client, make_user, login_as
+):
     user = make_user(Role.ADMIN)
     db.session.commit()
     login_as(user)
     response = client.get("/login")
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/manage/"
+
+
+@pytest.mark.parametrize(
+    ("role", "workspace"),
+    [
+        (Role.ADMIN, "/manage/"),
+        (Role.ORGANIZER, "/manage/"),
+        (Role.EMPLOYER, "/employer/"),
+        (Role.VIEWER, "/reports/"),
+    ],
+)
+def test_each_role_lands_in_its_own_workspace(client, make_user, role, workspace):
+    user = make_user(role)
+    db.session.commit()
+    response = client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
+    assert response.headers["Location"] == workspace
+
+
+def test_the_sign_in_page_links_to_registration_and_says_what_to_do_on_a_lost_password(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert 'href="/employers/register"' in page and "企业注册" in page
+    assert "忘记密码" in page
 
 
 def test_logout_refuses_get(client, make_user, login_as):
@@ -204,7 +229,7 @@ def test_passwords_are_stored_as_scrypt_hashes(make_user):
     assert not stored.check_password(TEST_PASSWORD + "x")
 
 
-def test_post_without_csrf_token_is_refused_with_the_chinese_400_page(
+def test_post_without_csrf_token_signs_nobody_in_and_keeps_the_username(
     app, client, make_user, monkeypatch
 ):
     user = make_user(Role.ADMIN)
@@ -213,9 +238,25 @@ def test_post_without_csrf_token_is_refused_with_the_chinese_400_page(
 
     response = client.post("/login", data={"username": user.username, "password": TEST_PASSWORD})
 
+    assert response.status_code == 302 and response.location.endswith("/login")
+    assert signed_in_user_id(client) is None
+    page = client.get(response.location).get_data(as_text=True)
+    assert "刚才的提交没有执行" in page
+    assert f'value="{user.username}"' in page and TEST_PASSWORD not in page
+
+
+def test_a_button_post_without_csrf_token_is_refused_with_the_chinese_400_page(
+    app, client, make_user, login_as, monkeypatch
+):
+    user = make_user(Role.ADMIN)
+    db.session.commit()
+    login_as(user)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+
+    response = client.post("/logout")
+
     assert response.status_code == 400
     assert "请求有误" in response.get_data(as_text=True)
-    assert signed_in_user_id(client) is None
 
 
 def test_post_with_the_forms_csrf_token_is_accepted(app, client, make_user, monkeypatch):

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Blueprint, render_template, request
 
+from recruit.audit.display import action_label, describe
 from recruit.audit.queries import OBJECT_LABELS, AuditFilter, audit_object_types, search_audit
 from recruit.auth.access import roles_required
 from recruit.auth.models import Role
@@ -41,5 +42,7 @@ def audit():
         filters=filters,
         object_types=audit_object_types(),
         object_labels=OBJECT_LABELS,
+        audit_action=action_label,
+        audit_summary=describe,
         errors=[e for e in (start_error, end_error) if e],
     )

@@ -1,8 +1,10 @@
-"""Channel operations: channels, triggering a sync, sync runs and their items.
+"""Channel operations (channels, queueing a sync, sync runs and their items) and the admins'
+employer suspension.
 
-Staff tokens reach these operations, as staff reach the channel pages; what each may do is the
-channels service's rule (admins and the city-level organizer change channels and start runs,
-county organizers only read).
+Staff tokens reach the channel operations, as staff reach the channel pages; what each may do
+is the channels service's rule (only admins change channels; admins and the city-level
+organizer queue runs and retry postings; county organizers only read). Suspending and
+reinstating employers is for admins (the employers domain's rule).
 """
 
 from flask.views import MethodView
@@ -10,18 +12,21 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from recruit.api.errors import ErrorSchema
-from recruit.api.schemas import LabelledSchema, PageArgsSchema, page_body, page_schema
+from recruit.api.schemas import LabelledSchema, PageArgsSchema, limit, page_body, page_schema
 from recruit.api.security import api_user, secured_by
+from recruit.auth.models import Role
 from recruit.auth.scope import STAFF
 from recruit.channels.ledger import get_run, posting_counts, postings_query, runs_query
-from recruit.channels.models import PostingState
+from recruit.channels.models import BASE_URL_MAX, MAX_CONCURRENCY, TOKEN_ENV_MAX, PostingState
 from recruit.channels.services import (
     get_channel,
     list_channels,
+    queue_sync,
     retry_posting,
-    sync_now,
     update_channel,
 )
+from recruit.employers.review import MAX_REVIEW_NOTE
+from recruit.employers.suspension import admin_employer, reinstate_employer, suspend_employer
 from recruit.extensions import db
 from recruit.uow import transactional
 
@@ -34,6 +39,7 @@ blp = Blueprint(
 
 
 secured = secured_by(blp, *STAFF)
+admins_only = secured_by(blp, Role.ADMIN)
 
 
 class ChannelSchema(Schema):
@@ -44,6 +50,10 @@ class ChannelSchema(Schema):
     schedule = fields.String()
     base_url = fields.String(allow_none=True)
     token_env = fields.String(allow_none=True, metadata={"description": "令牌所在环境变量名"})
+    token_variable = fields.String(
+        metadata={"description": "本渠道唯一允许的令牌环境变量名 RECRUIT_CHANNEL_<CODE>_TOKEN"}
+    )
+    concurrency = fields.Integer(metadata={"description": "同步时同时发出的请求数"})
     scope_regions = fields.List(fields.String())
     scope_industry_chains = fields.List(fields.String())
     scope_fair_types = fields.List(fields.String())
@@ -54,8 +64,20 @@ class ChannelUpdateSchema(Schema):
     enabled = fields.Boolean()
     # Formats and lengths are the channels service's rule (the same answer as the page's).
     schedule = fields.String()
-    base_url = fields.String(allow_none=True)
-    token_env = fields.String(allow_none=True)
+    base_url = fields.String(
+        allow_none=True,
+        metadata=limit(
+            max_length=BASE_URL_MAX,
+            description="https://…；http:// 只能用于 CHANNEL_ALLOWED_HOSTS 列出的主机",
+        ),
+    )
+    token_env = fields.String(
+        allow_none=True,
+        metadata=limit(
+            max_length=TOKEN_ENV_MAX, description="须为 RECRUIT_CHANNEL_<渠道代码大写>_TOKEN"
+        ),
+    )
+    concurrency = fields.Integer(metadata=limit(1, MAX_CONCURRENCY))
     scope_regions = fields.List(fields.String(validate=validate.Length(max=6)))
     scope_industry_chains = fields.List(fields.String(validate=validate.Length(max=40)))
     scope_fair_types = fields.List(fields.String(validate=validate.Length(max=40)))
@@ -81,6 +103,14 @@ class SyncRunSchema(Schema):
     unchanged = fields.Integer()
     failed = fields.Integer()
     skipped = fields.Integer()
+    total = fields.Integer(metadata={"description": "本次要核对的条目数"})
+    processed = fields.Integer(metadata={"description": "已处理的条目数（运行中随时更新）"})
+    sent = fields.Integer(metadata={"description": "已向对方发出请求的条目数"})
+    acknowledged = fields.Integer(metadata={"description": "对方已确认的条目数"})
+    pending = fields.Integer(metadata={"description": "结束时该渠道仍待同步的条目数"})
+    force = fields.Boolean()
+    follow_ups = fields.Integer(metadata={"description": "本周同步已重试的次数"})
+    next_attempt_at = fields.DateTime(allow_none=True, metadata={"description": "下次自动重试"})
     errors = fields.List(fields.Dict())
 
 
@@ -92,7 +122,10 @@ class PostingSchema(Schema):
     state = fields.Nested(LabelledSchema)
     delivered_revision = fields.Integer(allow_none=True)
     remote_id = fields.String(allow_none=True)
-    remote_url = fields.String(allow_none=True)
+    # Only a plain http(s) link the portal gave is ever shown.
+    remote_url = fields.Function(
+        lambda row: row.remote_link, allow_none=True, metadata={"type": "string"}
+    )
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
     synced_at = fields.DateTime(allow_none=True)
@@ -143,14 +176,14 @@ class ChannelItem(MethodView):
 class ChannelSync(MethodView):
     @secured
     @blp.arguments(SyncRequestSchema)
-    @blp.response(201, SyncRunSchema)
+    @blp.response(202, SyncRunSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @transactional
     def post(self, data, code):
-        """Run the channel's sync now (same lock as the weekly run) and return the run."""
+        """Queue the channel's sync for the scheduler process; follow it at /sync/runs/{id}."""
         channel = get_channel(api_user(), code)
-        # The run commits as it goes: its ledger row and each item.
-        return sync_now(channel, by=api_user(), dry_run=data["dry_run"], force=data["force"])
+        return queue_sync(channel, by=api_user(), dry_run=data["dry_run"], force=data["force"])
 
 
 @blp.route("/channels/<code>/postings")
@@ -203,3 +236,45 @@ class SyncRunItem(MethodView):
     def get(self, run_id):
         """Return one sync run with its counts and errors."""
         return get_run(api_user(), run_id)
+
+
+class EmployerStatusSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    uscc = fields.String()
+    status = fields.Nested(LabelledSchema)
+    review_note = fields.String(allow_none=True, metadata={"description": "暂停原因（企业可见）"})
+
+
+class SuspendSchema(Schema):
+    # The employers service refuses a missing or too long reason (same words as the page).
+    note = fields.String(
+        load_default="", metadata=limit(max_length=MAX_REVIEW_NOTE, description="暂停原因")
+    )
+
+
+@blp.route("/admin/employers/<id:employer_id>/suspend")
+class EmployerSuspend(MethodView):
+    @admins_only
+    @blp.arguments(SuspendSchema)
+    @blp.response(200, EmployerStatusSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
+    def post(self, data, employer_id):
+        """Suspend an approved employer (admins): its positions leave the site and channels."""
+        employer = admin_employer(api_user(), employer_id)
+        return suspend_employer(employer, by=api_user(), note=data["note"])
+
+
+@blp.route("/admin/employers/<id:employer_id>/reinstate")
+class EmployerReinstate(MethodView):
+    @admins_only
+    @blp.response(200, EmployerStatusSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(409, schema=ErrorSchema)
+    @transactional
+    def post(self, employer_id):
+        """Reinstate a suspended employer (admins): its open positions are published again."""
+        return reinstate_employer(admin_employer(api_user(), employer_id), by=api_user())

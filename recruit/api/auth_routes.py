@@ -4,8 +4,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from recruit.api.errors import ApiError, ErrorSchema
+from recruit.api.errors import ApiError, ErrorSchema, service_error_response
 from recruit.api.security import BEARER, api_user, token_required
+from recruit.auth.devices import MAX_DEVICE_TOKEN_LENGTH, remember_device
+from recruit.auth.passwords import MAX_PASSWORD_LENGTH
 from recruit.auth.services import authenticate
 from recruit.auth.throttle import Throttled
 from recruit.auth.tokens import create_token, list_tokens, revoke_token
@@ -13,11 +15,33 @@ from recruit.uow import transactional, unit_of_work
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="登录与访问令牌")
 
+DEVICE_TOKEN_DOC = (
+    "设备令牌：本客户端上次成功换取访问令牌时收到的 device_token，原样带回。"
+    "带着有效设备令牌的客户端不受“该账号失败次数过多、暂停登录”的影响，只按它自己的失败次数限制；"
+    "没有设备令牌的新客户端仍会被暂停。无效或过期的设备令牌视同没有。"
+)
+
+
+@blp.errorhandler(Throttled)
+def throttled(refusal: Throttled):
+    """Answer a paused sign-in with 429 and Retry-After (seconds)."""
+    response = service_error_response(refusal)
+    response.headers.update(refusal.headers)
+    return response
+
 
 class TokenRequestSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    password = fields.String(
+        required=True, validate=validate.Length(min=1, max=MAX_PASSWORD_LENGTH)
+    )
     name = fields.String(load_default="API", validate=validate.Length(max=64))
+    device_token = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=MAX_DEVICE_TOKEN_LENGTH),
+        metadata={"description": DEVICE_TOKEN_DOC},
+    )
     days = fields.Integer(
         load_default=None,
         allow_none=True,
@@ -38,6 +62,9 @@ class TokenSchema(Schema):
 
 class NewTokenSchema(TokenSchema):
     token = fields.String(metadata={"description": "令牌本身，只在此时返回一次"})
+    device_token = fields.String(
+        metadata={"description": "设备令牌：请保存，下次换取令牌时放在请求的 device_token 中"}
+    )
 
 
 class MeSchema(Schema):
@@ -54,21 +81,24 @@ class Tokens(MethodView):
     @blp.arguments(TokenRequestSchema)
     @blp.response(201, NewTokenSchema)
     @blp.alt_response(401, schema=ErrorSchema, description="用户名或密码错误")
-    @blp.alt_response(429, schema=ErrorSchema, description="失败次数过多，稍后再试")
+    @blp.alt_response(
+        429,
+        schema=ErrorSchema,
+        description="失败次数过多，暂停登录；Retry-After 头给出需等待的秒数",
+        headers={"Retry-After": {"description": "需等待的秒数", "schema": {"type": "integer"}}},
+    )
     def post(self, data):
-        """Exchange a username and password for a bearer token."""
-        try:
-            # A failure is kept (committed) for the throttle, like a new token.
-            with unit_of_work():
-                user = authenticate(data["username"], data["password"])
-                if user is not None:
-                    token, secret = create_token(user, data["name"], data["days"])
-        except Throttled as refusal:
-            retry = {"Retry-After": str(refusal.wait)}
-            raise ApiError(429, refusal.message(), headers=retry) from None
+        """Exchange a username and password for a bearer token (and a device token)."""
+        device = data["device_token"]
+        # A failure is kept (committed) for the throttle, like a new token.
+        with unit_of_work():
+            user = authenticate(data["username"], data["password"], device=device)
+            if user is not None:
+                token, secret = create_token(user, data["name"], data["days"])
         if user is None:
             raise ApiError(401, "用户名或密码错误，或账号已停用。")
         token.token = secret  # shown this once, never stored
+        token.device_token = remember_device(user.username, device)
         return token
 
     @token_required()

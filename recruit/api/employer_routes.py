@@ -10,7 +10,12 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from recruit.api.errors import ErrorSchema
 from recruit.api.schemas import (
+    CHAIN_CODE,
     EDUCATIONS,
+    MOBILE,
+    PHONE,
+    REGION_CODE,
+    USCC,
     FairSchema,
     LabelledSchema,
     OfferSchema,
@@ -19,6 +24,7 @@ from recruit.api.schemas import (
     limit,
     page_body,
     page_schema,
+    pattern,
 )
 from recruit.api.security import api_user, secured_by
 from recruit.auth.models import Role
@@ -37,7 +43,7 @@ from recruit.hires.intents import employer_hires, get_hire
 from recruit.hires.models import Outcome, TentativeHire
 from recruit.hires.outcomes import RECORDABLE, record_outcome
 from recruit.positions.models import MAX_OPENINGS, Position, PositionStatus
-from recruit.positions.rules import MAX_DESCRIPTION, MAX_TITLE
+from recruit.positions.rules import MAX_DESCRIPTION, MAX_EXPLANATION, MAX_TITLE
 from recruit.positions.services import (
     close_position,
     create_position,
@@ -64,11 +70,19 @@ FOLLOW_UP = "outcome_follow_up"
 
 class RegistrationSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    uscc = fields.String(required=True, validate=validate.Length(min=1, max=30))
-    region_code = fields.String(required=True, validate=validate.Length(equal=6))
-    industry_section = fields.String(required=True, validate=validate.Length(equal=1))
-    industry_class = fields.String(load_default=None, allow_none=True)
-    industry_chain = fields.String(load_default=None, allow_none=True)
+    uscc = fields.String(
+        required=True, validate=validate.Length(min=1, max=30), metadata=pattern(USCC)
+    )
+    region_code = fields.String(
+        required=True, validate=validate.Length(equal=6), metadata=pattern(REGION_CODE)
+    )
+    industry_section = fields.String(
+        required=True, validate=validate.Length(equal=1), metadata=pattern(r"^[A-T]$")
+    )
+    industry_class = fields.String(
+        load_default=None, allow_none=True, metadata=pattern(r"^[0-9]{4}$")
+    )
+    industry_chain = fields.String(load_default=None, allow_none=True, metadata=pattern(CHAIN_CODE))
     size = fields.String(
         load_default=None,
         allow_none=True,
@@ -76,7 +90,9 @@ class RegistrationSchema(Schema):
     )
     address = fields.String(required=True, validate=validate.Length(min=1, max=200))
     contact_name = fields.String(required=True, validate=validate.Length(min=1, max=40))
-    contact_phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    contact_phone = fields.String(
+        required=True, validate=validate.Length(min=1, max=20), metadata=pattern(MOBILE)
+    )
     username = fields.String(required=True, validate=validate.Length(min=1, max=64))
     password = fields.String(required=True, validate=validate.Length(min=1, max=128))
 
@@ -91,7 +107,9 @@ class PositionInputSchema(Schema):
     title = fields.String(required=True, metadata=limit(max_length=MAX_TITLE))
     description = fields.String(required=True, metadata=limit(max_length=MAX_DESCRIPTION))
     occupation_major_group = fields.Integer(required=True, metadata=limit(1, 8))
-    occupation_code = fields.String(load_default=None, allow_none=True)
+    occupation_code = fields.String(
+        load_default=None, allow_none=True, metadata=pattern(r"^[1-8]-[0-9]{2}-[0-9]{2}-[0-9]{2}$")
+    )
     openings = fields.Integer(required=True, metadata=limit(1, MAX_OPENINGS))
     salary_min = fields.Integer(load_default=None, allow_none=True, metadata=limit(0))
     salary_max = fields.Integer(load_default=None, allow_none=True, metadata=limit(0))
@@ -103,10 +121,12 @@ class PositionInputSchema(Schema):
     employment_type = fields.String(
         load_default="full_time", validate=validate.OneOf([e.value for e in codes.EmploymentType])
     )
-    work_region_code = fields.String(required=True, validate=validate.Length(equal=6))
+    work_region_code = fields.String(
+        required=True, validate=validate.Length(equal=6), metadata=pattern(REGION_CODE)
+    )
     work_address = fields.String(load_default=None, allow_none=True)
     contact_name = fields.String(load_default=None, allow_none=True)
-    contact_phone = fields.String(load_default=None, allow_none=True)
+    contact_phone = fields.String(load_default=None, allow_none=True, metadata=pattern(PHONE))
     valid_until = fields.Date(required=True)
 
 
@@ -127,6 +147,17 @@ class OwnPositionSchema(PositionSchema):
 class SubmitResultSchema(Schema):
     position = fields.Nested(OwnPositionSchema)
     warnings = fields.List(fields.String(), metadata={"description": "交审核人参考的提醒"})
+
+
+class SubmitSchema(Schema):
+    explanation = fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            **limit(max_length=MAX_EXPLANATION),
+            "description": "筛查提示用语时，说明为何不构成就业歧视（交审核人判断）",
+        },
+    )
 
 
 class CloseSchema(Schema):
@@ -274,15 +305,16 @@ class OwnPosition(MethodView):
 @blp.route("/employer/positions/<id:position_id>/submit")
 class SubmitPosition(MethodView):
     @secured
+    @blp.arguments(SubmitSchema, required=False)
     @blp.response(200, SubmitResultSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
     @blp.alt_response(422, schema=ErrorSchema)
     @transactional
-    def post(self, position_id):
-        """Send a draft to review; screening refuses discriminatory wording (422, description)."""
+    def post(self, data, position_id):
+        """Send a draft to review; discriminatory wording is refused (422) unless explained."""
         position = get_position(api_user(), position_id)
-        warnings = submit_position(position, by=api_user())
+        warnings = submit_position(position, explanation=data.get("explanation"), by=api_user())
         return {"position": position, "warnings": [flag.message() for flag in warnings]}
 
 

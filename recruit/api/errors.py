@@ -130,6 +130,10 @@ def api_error_response(error: HTTPException):
     response.status_code = status
     for name, value in (data.get("headers") or {}).items():
         response.headers[name] = value
+    # A 405 names the methods the resource does take (RFC 9110); werkzeug knows them.
+    for name, value in error.get_headers():
+        if name == "Allow":
+            response.headers[name] = value
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="recruit"'
     return response

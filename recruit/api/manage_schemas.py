@@ -3,9 +3,13 @@
 from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from recruit.api.schemas import (
+    CHAIN_CODE,
     EDUCATIONS,
     FAIR_MODES,
     FAIR_TYPES,
+    ID_NUMBER,
+    MOBILE,
+    REGION_CODE,
     EmployerBriefSchema,
     FairSchema,
     LabelledSchema,
@@ -14,6 +18,8 @@ from recruit.api.schemas import (
     PositionSchema,
     limit,
     page_schema,
+    pattern,
+    region_arg,
 )
 from recruit.fairs.lifecycle import (
     MAX_BOOTH_CAPACITY,
@@ -24,7 +30,7 @@ from recruit.fairs.lifecycle import (
     MAX_VENUE,
 )
 from recruit.fairs.models import FairStatus
-from recruit.fairs.onsite import MAX_REASON, MAX_TALLY, TALLY_SOURCES
+from recruit.fairs.onsite import MAX_LATE_REASON, MAX_REASON, MAX_TALLY, TALLY_SOURCES
 from recruit.fairs.participations import MAX_BOOTH, MAX_NOTE
 from recruit.formatting import LOCAL_TZ
 from recruit.hires.intents import MAX_BULK, MAX_NAME
@@ -33,14 +39,16 @@ from recruit.refdata.services import get_industry_chain
 
 
 class LocalDateTime(fields.DateTime):
-    """An ISO 8601 time; one without an offset is read as Asia/Shanghai."""
+    """An ISO 8601 time; one without an offset is read as Asia/Shanghai.
+
+    The years a fair may use are the fair service's rule (FIRST_YEAR–LAST_YEAR of
+    recruit.formatting): it refuses others in the same words as on the page.
+    """
 
     def _deserialize(self, value, attr, data, **kwargs):
         moment = super()._deserialize(value, attr, data, **kwargs)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=LOCAL_TZ)
-        if not 1900 <= moment.year <= 9000:
-            raise ValidationError("时间超出范围。")
         return moment
 
 
@@ -48,12 +56,14 @@ class FairInputSchema(Schema):
     title = fields.String(required=True, metadata=limit(max_length=MAX_TITLE))
     type = fields.String(required=True, validate=validate.OneOf(FAIR_TYPES))
     mode = fields.String(required=True, validate=validate.OneOf(FAIR_MODES))
-    region_code = fields.String(required=True, validate=validate.Length(equal=6))
+    region_code = fields.String(
+        required=True, validate=validate.Length(equal=6), metadata=pattern(REGION_CODE)
+    )
     venue = fields.String(load_default=None, allow_none=True, metadata=limit(max_length=MAX_VENUE))
     starts_at = LocalDateTime(required=True)
     ends_at = LocalDateTime(required=True)
     organizer_unit = fields.String(required=True, metadata=limit(max_length=MAX_ORGANIZER_UNIT))
-    industry_chain = fields.String(load_default=None, allow_none=True)
+    industry_chain = fields.String(load_default=None, allow_none=True, metadata=pattern(CHAIN_CODE))
     booth_capacity = fields.Integer(
         load_default=None, allow_none=True, metadata=limit(0, MAX_BOOTH_CAPACITY)
     )
@@ -143,7 +153,20 @@ class OffersSchema(Schema):
     offers = fields.List(fields.Nested(OfferSchema), required=True)
 
 
+def late_reason_field() -> fields.String:
+    """Return the optional reason of a late entry (after the fair's day, before closing)."""
+    return fields.String(
+        load_default=None,
+        allow_none=True,
+        metadata={
+            **limit(max_length=MAX_LATE_REASON),
+            "description": "补录原因：招聘会结束后（结束招聘会之前）补录时必填",
+        },
+    )
+
+
 class TallyInputSchema(Schema):
+    late_reason = late_reason_field()
     count = fields.Integer(required=True, metadata=limit(-MAX_TALLY, MAX_TALLY))
     source = fields.String(
         load_default=TALLY_SOURCES[0].value,
@@ -152,6 +175,10 @@ class TallyInputSchema(Schema):
     reason = fields.String(
         load_default=None, allow_none=True, metadata=limit(max_length=MAX_REASON)
     )
+
+
+class LateEntrySchema(Schema):
+    late_reason = late_reason_field()
 
 
 class TallySchema(Schema):
@@ -164,9 +191,14 @@ class TallySchema(Schema):
 
 class HireInputSchema(Schema):
     seeker_name = fields.String(required=True, metadata=limit(max_length=MAX_NAME))
-    seeker_phone = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    seeker_phone = fields.String(
+        required=True, validate=validate.Length(min=1, max=20), metadata=pattern(MOBILE)
+    )
     seeker_id_number = fields.String(
-        load_default=None, allow_none=True, validate=validate.Length(max=18)
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=18),
+        metadata=pattern(ID_NUMBER),
     )
     gender = fields.String(
         load_default=None, allow_none=True, validate=validate.OneOf([g.value for g in Gender])
@@ -179,6 +211,10 @@ class HireInputSchema(Schema):
         load_default=list,
     )
     position_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class HireCreateSchema(HireInputSchema):
+    late_reason = late_reason_field()
 
 
 class BulkHiresSchema(Schema):
@@ -211,7 +247,7 @@ class BulkResultSchema(Schema):
 
 class FairListArgs(PageArgsSchema):
     status = fields.String(validate=validate.OneOf([s.value for s in FairStatus]))
-    region = fields.String(validate=validate.Length(equal=6))
+    region = region_arg()
     type = fields.String(validate=validate.OneOf(FAIR_TYPES))
     mode = fields.String(validate=validate.OneOf(FAIR_MODES))
     q = fields.String(validate=validate.Length(max=50))

@@ -21,8 +21,9 @@ from recruit.api.manage_schemas import (
     FairListArgs,
     FairUpdateSchema,
     FairWithMetricsSchema,
-    HireInputSchema,
+    HireCreateSchema,
     HirePageSchema,
+    LateEntrySchema,
     OffersSchema,
     PendingEmployerPage,
     PendingPositionPage,
@@ -241,25 +242,29 @@ class ParticipationPositions(MethodView):
 @blp.route("/participations/<id:participation_id>/check-in")
 class CheckIn(MethodView):
     @secured
+    @blp.arguments(LateEntrySchema, required=False)
     @blp.response(200, StaffParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
     @transactional
-    def post(self, participation_id):
-        """Record that the employer arrived (time stamped now)."""
+    def post(self, data, participation_id):
+        """Record that the employer arrived (time stamped now); after the day, a late entry."""
         part = participations.get_participation(api_user(), participation_id)
-        onsite.check_in(part, by=api_user())
+        onsite.check_in(part, by=api_user(), late_reason=(data or {}).get("late_reason"))
         return part
 
     @secured
+    @blp.arguments(LateEntrySchema, required=False)
     @blp.response(200, StaffParticipationSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
     @transactional
-    def delete(self, participation_id):
+    def delete(self, data, participation_id):
         """Take back a check-in tapped by mistake (before the fair is closed)."""
         part = participations.get_participation(api_user(), participation_id)
-        onsite.undo_check_in(part, by=api_user())
+        onsite.undo_check_in(part, by=api_user(), late_reason=(data or {}).get("late_reason"))
         return part
 
 
@@ -275,7 +280,12 @@ class Tallies(MethodView):
         """Add seeker entries; a negative count is a correction and needs a reason."""
         fair = queries.get_fair(api_user(), fair_id)
         return onsite.add_tally(
-            fair, data["count"], data["source"], by=api_user(), reason=data["reason"]
+            fair,
+            data["count"],
+            data["source"],
+            by=api_user(),
+            reason=data["reason"],
+            late_reason=data["late_reason"],
         )
 
 
@@ -293,7 +303,7 @@ class Hires(MethodView):
         return _paged(intents.fair_hires(queries.get_fair(api_user(), fair_id)), args)
 
     @secured
-    @blp.arguments(HireInputSchema)
+    @blp.arguments(HireCreateSchema)
     @blp.response(201, StaffHireSchema)
     @blp.alt_response(404, schema=ErrorSchema)
     @blp.alt_response(409, schema=ErrorSchema)
@@ -302,7 +312,8 @@ class Hires(MethodView):
     def post(self, data, fair_id):
         """Register one tentative hire; a duplicate (same seeker, position and fair) is 409."""
         fair = queries.get_fair(api_user(), fair_id)
-        return intents.register_intent(fair, intents.clean_seeker(data), by=api_user())
+        seeker = intents.clean_seeker(data)
+        return intents.register_intent(fair, seeker, by=api_user(), late_reason=data["late_reason"])
 
 
 @blp.route("/fairs/<id:fair_id>/hires/bulk")

@@ -14,8 +14,10 @@ from recruit.api.schemas import (
     FairSchema,
     PageArgsSchema,
     PositionSchema,
+    chain_arg,
     page_body,
     page_schema,
+    region_arg,
 )
 from recruit.employers.models import Employer
 from recruit.extensions import db
@@ -34,18 +36,18 @@ blp = Blueprint("api_public", __name__, url_prefix="/api/v1", description="公�
 
 class FairArgsSchema(PageArgsSchema):
     when = fields.String(load_default="upcoming", validate=validate.OneOf(["upcoming", "past"]))
-    region = fields.String(validate=validate.Length(equal=6))
+    region = region_arg(metadata={"description": "含下级"})
     type = fields.String(validate=validate.OneOf(FAIR_TYPES))
     mode = fields.String(validate=validate.OneOf(FAIR_MODES))
-    industry_chain = fields.String(validate=validate.Length(max=40))
+    industry_chain = chain_arg()
     start = fields.Date()
     end = fields.Date()
 
 
 class PositionArgsSchema(PageArgsSchema):
     q = fields.String(validate=validate.Length(max=50), metadata={"description": "关键词"})
-    region = fields.String(validate=validate.Length(equal=6))
-    industry_chain = fields.String(validate=validate.Length(max=40))
+    region = region_arg(metadata={"description": "工作地区，含下级"})
+    industry_chain = chain_arg()
     education = fields.String(validate=validate.OneOf(EDUCATIONS))
     min_salary = fields.Integer(validate=validate.Range(min=0, max=1_000_000))
     fair = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))

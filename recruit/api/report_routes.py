@@ -5,7 +5,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from recruit.api.errors import ErrorSchema
-from recruit.api.schemas import FAIR_MODES, FAIR_TYPES
+from recruit.api.schemas import FAIR_MODES, FAIR_TYPES, chain_arg, region_arg
 from recruit.api.security import BEARER, api_user, token_required
 from recruit.reports.metrics import ReportFilter
 from recruit.reports.scope import REPORT_ROLES
@@ -17,8 +17,8 @@ blp = Blueprint("api_reports", __name__, url_prefix="/api/v1/reports", descripti
 class SummaryArgsSchema(Schema):
     start = fields.Date(required=True, metadata={"description": "开始日期（含），按招聘会开始日"})
     end = fields.Date(required=True, metadata={"description": "结束日期（含）"})
-    region = fields.String(validate=validate.Length(equal=6), metadata={"description": "含下级"})
-    industry_chain = fields.String(validate=validate.Length(max=40))
+    region = region_arg(metadata={"description": "含下级"})
+    industry_chain = chain_arg()
     fair_type = fields.String(validate=validate.OneOf(FAIR_TYPES))
     mode = fields.String(validate=validate.OneOf(FAIR_MODES))
 

@@ -1,9 +1,10 @@
 """Marshmallow schemas shared by the API blueprints."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from recruit.positions.models import MAX_OPENINGS
 from recruit.refdata import codes
+from recruit.security import MAX_PAGE
 
 
 def limit(minimum=None, maximum=None, *, max_length=None, **extra) -> dict:
@@ -16,8 +17,48 @@ def limit(minimum=None, maximum=None, *, max_length=None, **extra) -> dict:
     return {**{k: v for k, v in bounds.items() if v is not None}, **extra}
 
 
+#: Formats the services accept, documented as OpenAPI patterns for integrators. In bodies the
+#: service checks them (same words as on the page); query filters are checked here (422).
+REGION_CODE = r"^[0-9]{6}$"
+#: Industry chains are reference data an admin may extend: lower-case codes like "ceramics".
+CHAIN_CODE = r"^[a-z][a-z0-9_]{0,39}$"
+MOBILE = r"^(\+86|0086)?1[3-9][0-9]{9}$"
+#: A mobile number, or a landline with its area code (0731-28888888).
+PHONE = r"^((\+86|0086)?1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$"
+ID_NUMBER = r"^([0-9]{17}[0-9Xx]|[0-9]{15})$"
+USCC = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+
+
+def pattern(regex: str, **extra) -> dict:
+    """Document a format the service checks (OpenAPI pattern), without checking it here."""
+    return {"pattern": regex, **extra}
+
+
+class Matches(validate.Regexp):
+    """Check that the whole value matches (Python's "$" also matches before a final newline)."""
+
+    def __call__(self, value: str) -> str:
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+def region_arg(**kwargs) -> fields.String:
+    """A region code filter: six digits (GB/T 2260), refused here otherwise."""
+    return fields.String(
+        validate=Matches(REGION_CODE, error="须为 6 位数字的行政区划代码。"), **kwargs
+    )
+
+
+def chain_arg(**kwargs) -> fields.String:
+    """An industry chain code filter (e.g. ceramics), refused here when malformed."""
+    return fields.String(
+        validate=Matches(CHAIN_CODE, error="须为产业链代码（小写字母、数字和下划线）。"), **kwargs
+    )
+
+
 class PageArgsSchema(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=MAX_PAGE))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -49,7 +49,7 @@ def search_audit(filters: AuditFilter, page: int = 1, per_page: int = 50):
             User.username == filters.username.strip()
         )
     if filters.action:
-        query = query.where(AuditLog.action.startswith(filters.action.strip()))
+        query = query.where(AuditLog.action.startswith(filters.action.strip(), autoescape=True))
     if filters.object_type:
         query = query.where(AuditLog.object_type == filters.object_type.strip())
     if filters.object_id:

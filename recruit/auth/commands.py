@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from recruit.audit.services import record_audit
 from recruit.auth.actors import system
 from recruit.auth.models import Role
-from recruit.auth.services import create_user
+from recruit.auth.services import create_user, find_user, reset_password
 from recruit.cli import CommandError
 from recruit.errors import ServiceError
 from recruit.uow import unit_of_work
@@ -56,3 +56,28 @@ def create_command(username, role, region_code, employer_uscc, display_name, pas
     except ServiceError as error:
         raise CommandError(error.message) from None
     click.echo(f"已创建用户 {user.username}（{user.role.label}）。")
+
+
+@users_cli.command(
+    "set-password",
+    help="为忘记密码的用户设置新密码（同样的密码规则）；该账号在所有设备上退出，API 令牌撤销。",
+)
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="从标准输入读取新密码（一行）。")
+@with_appcontext
+def set_password_command(username, password_stdin):
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("新密码", hide_input=True, confirmation_prompt="再次输入新密码")
+    actor = system("command.users_set_password")
+    try:
+        with unit_of_work():
+            user = find_user(actor, username)
+            ended = reset_password(user, password, by=actor)
+    except ServiceError as error:
+        raise CommandError(error.message) from None
+    click.echo(
+        f"已为 {user.username} 设置新密码；结束了 {ended['sessions']} 处登录，"
+        f"撤销了 {ended['tokens']} 个 API 令牌。请当面或电话告知本人，并请其登录后自行修改。"
+    )

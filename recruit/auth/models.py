@@ -65,18 +65,46 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        """Return the session id: the user id and when the password last changed.
+        """Return the user id; sign-in replaces it with a server-side session's id.
 
-        A password change therefore ends every session and remember-me cookie issued before.
+        recruit.auth.sessions opens a UserSession whenever Flask-Login signs someone in and
+        puts "<user id>:<session key>" in the cookies instead; a bare user id opens nothing.
         """
-        changed = int(self.password_changed_at.timestamp() * 1_000_000)
-        return f"{self.id}:{changed}"
+        return str(self.id)
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r) for r in roles}
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"
+
+
+class UserSession(db.Model):
+    """One signed-in browser: the server's side of its session and remember-me cookies.
+
+    The cookies carry a random key; only its SHA-256 is kept. Ending the row (sign-out, a
+    password change, "sign out everywhere") ends every copy of those cookies at once.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: SHA-256 of the key the cookies carry.
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: Signed in with 记住我: lives as long as the remember-me cookie.
+    remember: so.Mapped[bool] = so.mapped_column(default=False)
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(45))
+    #: The browser's own description, cut short; only shown to the user to tell devices apart.
+    user_agent: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    ended_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    user: so.Mapped[User] = so.relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id}>"
 
 
 class ApiToken(db.Model):

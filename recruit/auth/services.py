@@ -1,4 +1,4 @@
-"""Create users and check their credentials."""
+"""Create users, check their credentials, change their passwords; the admin's user lookups."""
 
 import re
 
@@ -6,11 +6,15 @@ import sqlalchemy as sa
 from flask import current_app, has_request_context, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from recruit.auth.devices import device_nonce
 from recruit.auth.models import Role, User
+from recruit.auth.passwords import check_password_policy
+from recruit.auth.scope import require_role
+from recruit.auth.sessions import end_all_sessions
 from recruit.auth.throttle import check_throttle, clear_failures, record_failure
 from recruit.db_types import utcnow
 from recruit.employers.models import Employer
-from recruit.errors import Invalid
+from recruit.errors import Invalid, NotFound
 from recruit.extensions import db
 from recruit.refdata.models import Region
 from recruit.refdata.services import region_codes_within
@@ -44,7 +48,7 @@ def create_user(
         raise Invalid(f"角色：“{role}”不存在，可选 {allowed}。", field="role") from None
     if db.session.scalar(sa.select(User.id).where(User.username == username)):
         raise Invalid(f"用户名：“{username}”已被使用。", field="username")
-    check_password_policy(password)
+    check_password_policy(password, user_inputs=(username, display_name))
 
     user = User(username=username, role=role, display_name=display_name)
     if role is Role.ORGANIZER:
@@ -90,51 +94,112 @@ def create_user(
     return user
 
 
-def check_password_policy(password: str, field: str = "password") -> None:
-    """Raise Invalid (on `field`) unless the password is long enough and not trivially weak."""
-    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
-    if not password or len(password) < minimum:
-        raise Invalid(f"密码：至少 {minimum} 位。", field=field)
-    if len(password) > 128:
-        raise Invalid("密码：不能超过 128 位。", field=field)
-    has_letter = any(c.isalpha() for c in password)
-    has_other = any(not c.isalpha() and not c.isspace() for c in password)
-    if not (has_letter and has_other):
-        raise Invalid("密码：须同时包含字母和数字（或符号）。", field=field)
-
-
-def authenticate(username: str, password: str, address: str | None = None) -> User | None:
+def authenticate(
+    username: str, password: str, address: str | None = None, device: str | None = None
+) -> User | None:
     """Return the active user with these credentials and note the sign-in, or None.
 
-    Raises Throttled while the account or the address has failed too often; failures are
-    recorded here, and the caller commits either way.
+    `device` is the device token the client brought (cookie or API field), if any: valid for
+    this account, it exempts the client from the account's pause (its own failures count).
+    Raises Throttled while the account (device) or the address has failed too often; failures
+    are recorded here, and the caller commits either way.
     """
-    if address is None:
-        address = request.remote_addr if has_request_context() else "-"
-    check_throttle(username, address)
+    address = _address(address)
+    nonce = device_nonce(device, username)
+    check_throttle(username, address, nonce)
     user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
     if user is None:
         # Hash anyway, so the response time does not tell which usernames exist.
         check_password_hash(_DUMMY_HASH, password or "")
-        record_failure(username, address)
+        record_failure(username, address, nonce)
         return None
     if not user.active or not user.check_password(password or ""):
-        record_failure(username, address)
+        record_failure(username, address, nonce)
         return None
     clear_failures(username)
     user.last_login_at = utcnow()
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Check the current password and the policy, then set the new one.
+def _address(address: str | None) -> str:
+    if address is None:
+        address = request.remote_addr if has_request_context() else None
+    return address or "-"
 
-    Changing the password changes the user's session id, so every other session and
-    remember-me cookie of this user ends.
+
+#: What the password page says when the current password typed is wrong.
+WRONG_CURRENT_PASSWORD = "当前密码：不正确。"
+
+
+def change_password(
+    user: User,
+    current: str,
+    new: str,
+    *,
+    address: str | None = None,
+    device: str | None = None,
+) -> bool:
+    """Check the current password (throttled like a sign-in), the rule, then set the new one.
+
+    Returns False, with the failure recorded, when `current` is wrong: the caller commits
+    either way, so guesses count. Raises Throttled while guessing is paused (the password is
+    not even checked) and Invalid when the new password breaks the rule. A change ends every
+    session of the user, everywhere, and revokes the user's API tokens.
     """
+    address = _address(address)
+    nonce = device_nonce(device, user.username)
+    check_throttle(user.username, address, nonce)
     if not user.check_password(current or ""):
-        raise Invalid("当前密码：不正确。", field="current")
-    check_password_policy(new, field="new")
+        record_failure(user.username, address, nonce)
+        return False
+    check_password_policy(new, field="new", user_inputs=(user.username, user.display_name))
     if new == current:
         raise Invalid("新密码：不能与当前密码相同。", field="new")
     user.set_password(new)
+    end_all_sessions(user, by=user, reason="user.password_change")
+    return True
+
+
+def reset_password(user: User, new: str, *, by) -> dict:
+    """Set a forgotten password for its owner, as an administrator; return what was ended.
+
+    The new password meets the same rule as any other; every session and API token of the
+    user ends (whoever had the old password is out). The caller commits.
+    """
+    require_role(by, Role.ADMIN)
+    check_password_policy(new, field="password", user_inputs=(user.username, user.display_name))
+    user.set_password(new)
+    return end_all_sessions(user, by=by, reason="user.password_reset")
+
+
+def find_user(actor, username: str) -> User:
+    """Return the account with this username, for an administrator; NotFound otherwise."""
+    require_role(actor, Role.ADMIN)
+    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
+    if user is None:
+        raise NotFound(f"用户名：没有用户 {username}。", field="username")
+    return user
+
+
+def get_user(actor, user_id: int) -> User:
+    """Return a user for an administrator's screens; Forbidden for anyone else."""
+    require_role(actor, Role.ADMIN)
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("用户不存在。")
+    return user
+
+
+def users_query(actor, text: str | None = None) -> sa.Select:
+    """Return the users an administrator lists, by username; `text` narrows by name."""
+    require_role(actor, Role.ADMIN)
+    query = sa.select(User).order_by(User.username)
+    text = (text or "").strip()
+    if text:
+        query = query.where(
+            sa.or_(
+                User.username.contains(text, autoescape=True),
+                User.display_name.contains(text, autoescape=True),
+            )
+        )
+    return query

@@ -21,14 +21,17 @@ def channels_cli() -> None:
 @channels_cli.command("list", help="列出渠道及其设置。")
 @with_appcontext
 def list_command() -> None:
-    click.echo(f"{'代码':<8}{'名称':<20}{'类型':<16}{'启用':<6}{'时间':<14}{'范围':<16}接口地址")
+    click.echo(
+        f"{'代码':<8}{'名称':<20}{'类型':<16}{'启用':<6}{'时间':<14}{'并发':<6}{'范围':<16}接口地址"
+    )
     for channel in list_channels(ACTOR):
         scope = ",".join(
             channel.scope_regions + channel.scope_industry_chains + channel.scope_fair_types
         )
         click.echo(
             f"{channel.code:<8}{channel.name:<20}{channel.kind.value:<16}"
-            f"{'是' if channel.enabled else '否':<6}{channel.schedule:<14}{scope or '全部':<16}"
+            f"{'是' if channel.enabled else '否':<6}{channel.schedule:<14}{channel.concurrency:<8}"
+            f"{scope or '全部':<16}"
             f"{channel.base_url or '-'}"
         )
 
@@ -47,21 +50,27 @@ def _split(values: tuple[str, ...]) -> list[str]:
 @channels_cli.command("set", help="修改一个渠道的设置。")
 @click.argument("code")
 @click.option("--base-url", help="接口地址（http_json 渠道）。")
-@click.option("--token-env", help="保存令牌的环境变量名（令牌本身不入库）。")
+@click.option(
+    "--token-env",
+    help="保存令牌的环境变量名，须为 RECRUIT_CHANNEL_<渠道代码>_TOKEN（令牌本身不入库）。",
+)
+@click.option("--concurrency", type=int, help="同步时同时发出的请求数（1–32，默认 8）。")
 @click.option("--enable/--disable", "enabled", default=None, help="启用或停用。")
 @click.option("--scope-region", multiple=True, help="范围：地区代码，可重复；传空字符串清空。")
 @click.option("--scope-industry-chain", multiple=True, help="范围：产业链代码，可重复。")
 @click.option("--scope-fair-type", multiple=True, help="范围：招聘会类型，可重复。")
 @click.option("--schedule", help="同步时间（上海时间），如 'mon 02:00'。")
 @with_appcontext
-def set_command(code, base_url, token_env, enabled, scope_region, scope_industry_chain,
-                scope_fair_type, schedule) -> None:  # fmt: skip
+def set_command(code, base_url, token_env, concurrency, enabled, scope_region,
+                scope_industry_chain, scope_fair_type, schedule) -> None:  # fmt: skip
     channel = _channel(code)
     changes = {}
     if base_url is not None:
         changes["base_url"] = base_url
     if token_env is not None:
         changes["token_env"] = token_env
+    if concurrency is not None:
+        changes["concurrency"] = concurrency
     if enabled is not None:
         changes["enabled"] = enabled
     if scope_region:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from recruit.auth.actors import Actor
 from recruit.auth.scope import STAFF, require_role
-from recruit.channels.models import Channel, ChannelPosting, PostingState, SyncRun
+from recruit.channels.models import Channel, ChannelPosting, PostingState, SyncRun, SyncStatus
 from recruit.errors import NotFound
 from recruit.extensions import db
 from recruit.sync.connectors.xlsx_export import exports_dir
@@ -39,6 +39,30 @@ def latest_runs(actor: Actor, limit: int = 1) -> dict[int, list[SyncRun]]:
         .order_by(SyncRun.channel_id, SyncRun.started_at.desc(), SyncRun.id.desc())
     ):
         found.setdefault(run.channel_id, []).append(run)
+    return found
+
+
+def active_runs(actor: Actor) -> dict[int, SyncRun]:
+    """Return each channel's run that waits in the queue or runs now (the newest), by channel."""
+    require_role(actor, *STAFF)
+    found: dict[int, SyncRun] = {}
+    for run in db.session.scalars(
+        sa.select(SyncRun)
+        .where(SyncRun.status.in_([SyncStatus.QUEUED, SyncStatus.RUNNING]))
+        .order_by(SyncRun.id)
+    ):
+        found[run.channel_id] = run
+    return found
+
+
+def next_attempts(actor: Actor) -> dict[int, SyncRun]:
+    """Return each channel's unfinished weekly run that will try again, by channel."""
+    require_role(actor, *STAFF)
+    found: dict[int, SyncRun] = {}
+    for run in db.session.scalars(
+        sa.select(SyncRun).where(SyncRun.next_attempt_at.is_not(None)).order_by(SyncRun.id)
+    ):
+        found[run.channel_id] = run
     return found
 
 

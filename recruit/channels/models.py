@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -19,12 +20,36 @@ BASE_URL_MAX = 300
 TOKEN_ENV_MAX = 80
 #: The longest schedule text, e.g. "mon 02:00" (stored canonical, so well under this).
 SCHEDULE_MAX = 40
+#: Requests a channel's run keeps in flight at most (DESIGN §4: a bounded number, default 8).
+DEFAULT_CONCURRENCY = 8
+MAX_CONCURRENCY = 32
+#: Remote links from a portal are kept only with one of these schemes (never javascript: …).
+LINK_SCHEMES = ("http", "https")
+
+
+def token_env_for(code: str) -> str:
+    """Return the one environment variable a channel's token may be read from."""
+    return f"RECRUIT_CHANNEL_{code.upper()}_TOKEN"
+
+
+def safe_link(url: str | None) -> str | None:
+    """Return the url when it is an absolute http(s) link, None otherwise."""
+    url = (url or "").strip()
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc:
+        return None
+    return url
 
 
 class ChannelKind(LabelledEnum):
     HTTP_JSON = "http_json", "接口推送（协议 v1）"
     XLSX_EXPORT = "xlsx_export", "Excel 导出"
-    FEED = "feed", "数据订阅（Feed）"
+    FEED = "feed", "数据订阅"
 
 
 class Channel(db.Model):
@@ -47,6 +72,10 @@ class Channel(db.Model):
     token_env: so.Mapped[str | None] = so.mapped_column(sa.String(TOKEN_ENV_MAX))
     #: Kind-specific settings: field mapping, xlsx column template, feed options.
     settings: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
+    #: How many requests a run keeps in flight at most (http_json).
+    concurrency: so.Mapped[int] = so.mapped_column(
+        default=DEFAULT_CONCURRENCY, server_default=str(DEFAULT_CONCURRENCY)
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -54,13 +83,18 @@ class Channel(db.Model):
     def schedule_label(self) -> str:
         """Return the schedule for people, e.g. 每周一 02:00（上海时间）."""
         day, _, at = (self.schedule or "").partition(" ")
-        name = _DAY_LABELS.get(day.lower())
+        name = DAY_LABELS.get(day.lower())
         return f"每周{name} {at}" if name and at else self.schedule
 
     @property
     def has_endpoint(self) -> bool:
         """Whether the channel pushes to an address (base_url) with a token (token_env)."""
         return self.kind is ChannelKind.HTTP_JSON
+
+    @property
+    def token_variable(self) -> str:
+        """Return the environment variable this channel's token must be read from."""
+        return token_env_for(self.code)
 
     @property
     def has_public_feed(self) -> bool:
@@ -71,7 +105,8 @@ class Channel(db.Model):
         return f"<Channel {self.code} {self.kind.value} enabled={self.enabled}>"
 
 
-_DAY_LABELS = {
+#: Weekdays as a schedule names them ("mon 02:00"), and as people read them.
+DAY_LABELS = {
     "mon": "一",
     "tue": "二",
     "wed": "三",
@@ -126,9 +161,24 @@ class ChannelPosting(db.Model):
     last_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     synced_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Raised on every change of what the row asks for (desired state, the position's
+    #: content); a run records an answer only if the row is still what it planned from.
+    desired_version: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: Times the posting was published again after a withdrawal. It raises the revision the
+    #: Idempotency-Key names, so a republished posting never reuses a key already answered.
+    republications: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
 
     channel: so.Mapped[Channel] = so.relationship()
     position: so.Mapped["Position"] = so.relationship()
+
+    def key_revision(self, position_revision: int) -> int:
+        """Return the revision the Idempotency-Key names for this row's next delivery."""
+        return position_revision + self.republications
+
+    @property
+    def remote_link(self) -> str | None:
+        """Return the portal's link to the posting when it is a plain http(s) link."""
+        return safe_link(self.remote_url)
 
     @hybrid_property
     def can_retry(self) -> bool:
@@ -160,14 +210,23 @@ class ChannelPosting(db.Model):
 class SyncTrigger(LabelledEnum):
     SCHEDULE = "schedule", "定时"
     CATCH_UP = "catch_up", "补跑"
+    FOLLOW_UP = "follow_up", "自动重试"
     MANUAL = "manual", "手动"
+    VERIFY = "verify", "核对"
 
 
 class SyncStatus(LabelledEnum):
+    QUEUED = "queued", "排队中"
     RUNNING = "running", "进行中"
     COMPLETED = "completed", "已完成"
+    #: The pass ended but some items stayed pending (they failed for now, or changed).
+    INCOMPLETE = "incomplete", "未完成"
     STOPPED = "stopped", "已中止"
     FAILED = "failed", "失败"
+
+
+#: A weekly run in one of these states gets a follow-up in the same week's ledger row.
+UNFINISHED = (SyncStatus.INCOMPLETE, SyncStatus.STOPPED, SyncStatus.FAILED)
 
 
 class SyncRun(db.Model):
@@ -188,6 +247,9 @@ class SyncRun(db.Model):
         str_enum(SyncStatus), default=SyncStatus.RUNNING
     )
     dry_run: so.Mapped[bool] = so.mapped_column(default=False)
+    #: Re-check the failed rows too (a manual run's option, kept while it waits in the queue).
+    force: so.Mapped[bool] = so.mapped_column(default=False, server_default=sa.false())
+    #: When it started (for a queued run: when it was queued, until it starts).
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     #: Refreshed while running; a stale heartbeat lets another process take the run over.
@@ -199,12 +261,32 @@ class SyncRun(db.Model):
     unchanged: so.Mapped[int] = so.mapped_column(default=0)
     failed: so.Mapped[int] = so.mapped_column(default=0)
     skipped: so.Mapped[int] = so.mapped_column(default=0)
+    #: Progress of this attempt: rows to look at, rows settled, rows a request was sent for.
+    total: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    processed: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    sent: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: The channel's rows still pending when the attempt ended (read from the table).
+    pending: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    #: A weekly run left unfinished tries again at this time, in the same ledger row.
+    next_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: How many times the week's run was tried again (follow-ups and takeovers).
+    follow_ups: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     #: Why the run stopped early (认证失败, circuit open …) and per-item messages.
     errors: so.Mapped[list[dict[str, Any]]] = so.mapped_column(sa.JSON, default=list)
     #: The workbook an xlsx_export run wrote (a file name under the instance folder).
     output_file: so.Mapped[str | None] = so.mapped_column(sa.String(120))
 
     channel: so.Mapped[Channel] = so.relationship()
+
+    @property
+    def acknowledged(self) -> int:
+        """Return how many items the portal acknowledged in this attempt."""
+        return self.created + self.updated + self.withdrawn
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the run waits in the queue or is running."""
+        return self.status in (SyncStatus.QUEUED, SyncStatus.RUNNING)
 
     def __repr__(self) -> str:
         return f"<SyncRun {self.id} ch={self.channel_id} {self.week} {self.status.value}>"

@@ -1,4 +1,4 @@
-"""Channel pages for admins and organizers: list, settings, 立即同步, failed items, workbooks."""
+"""Channel pages for staff: list, settings (admins), 立即同步 (queued), failed items, workbooks."""
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -8,8 +8,10 @@ from recruit.auth.access import roles_required
 from recruit.auth.scope import STAFF
 from recruit.channels.forms import ChannelForm
 from recruit.channels.ledger import (
+    active_runs,
     export_path,
     latest_runs,
+    next_attempts,
     posting_counts,
     runs_query,
     troubled_postings_query,
@@ -18,10 +20,11 @@ from recruit.channels.models import Channel
 from recruit.channels.services import (
     get_channel,
     list_channels,
-    may_manage_channels,
-    require_channel_manager,
+    may_change_channels,
+    may_run_channels,
+    queue_sync,
+    require_channel_admin,
     retry_posting,
-    sync_now,
     update_channel,
 )
 from recruit.errors import Conflict, Invalid
@@ -29,23 +32,37 @@ from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.refdata.codes import FairType
 from recruit.refdata.models import IndustryChain, Region
+from recruit.sync.runs import is_stale
 from recruit.uow import unit_of_work
 
 bp = Blueprint("channels", __name__, url_prefix="/channels")
 
 PER_PAGE = 20
+#: While a run waits or runs, its page reloads itself this often (seconds) to show progress.
+REFRESH_SECONDS = 5
 
 
 @bp.get("/")
 @roles_required(*STAFF)
 def index():
+    active = active_runs(current_user)
     return render_template(
         "channels/index.html",
         channels=list_channels(current_user),
         runs=latest_runs(current_user),
         counts=posting_counts(current_user),
-        can_manage=may_manage_channels(current_user),
+        active=active,
+        stale={
+            run.id for run in active.values() if run.status.value == "running" and is_stale(run)
+        },
+        next_attempts=next_attempts(current_user),
+        can_run=may_run_channels(current_user),
+        refresh=REFRESH_SECONDS if active else None,
     )
+
+
+#: The page shows a refused schedule on its weekday picker.
+SCHEDULE_ON_THE_PAGE = {"schedule": "schedule_day"}
 
 
 def _fill_choices(form: ChannelForm) -> None:
@@ -64,7 +81,7 @@ def _fill_choices(form: ChannelForm) -> None:
 def _changes(form: ChannelForm, channel: Channel) -> dict:
     changes = {
         "enabled": form.enabled.data,
-        "schedule": form.schedule.data,
+        "schedule": f"{form.schedule_day.data or ''} {form.schedule_time.data or ''}",
         "scope_regions": form.scope_regions.data,
         "scope_industry_chains": form.scope_industry_chains.data,
         "scope_fair_types": form.scope_fair_types.data,
@@ -72,27 +89,13 @@ def _changes(form: ChannelForm, channel: Channel) -> dict:
     if channel.has_endpoint:
         changes["base_url"] = form.base_url.data
         changes["token_env"] = form.token_env.data
+    # Left empty, the setting stays as it is.
+    if (form.concurrency.data or "").strip():
+        changes["concurrency"] = form.concurrency.data
     return changes
 
 
-@bp.route("/<code>", methods=["GET", "POST"])
-@roles_required(*STAFF)
-def detail(code: str):
-    channel = get_channel(current_user, code)
-    form = ChannelForm(obj=channel)
-    _fill_choices(form)
-    if request.method == "POST":
-        # Refused before the form is read: one who may only look gets 403, typed or not.
-        require_channel_manager(current_user)
-        if form.validate_on_submit():
-            try:
-                with unit_of_work():
-                    update_channel(channel, _changes(form, channel), by=current_user)
-            except Invalid as error:
-                show_refusal(form, error)
-            else:
-                flash("渠道设置已保存。", "success")
-                return redirect(url_for("channels.detail", code=code))
+def _detail_page(channel: Channel, form: ChannelForm):
     failed_page = db.paginate(
         troubled_postings_query(current_user, channel),
         page=request.args.get("failed_page", 1, type=int),
@@ -105,6 +108,7 @@ def detail(code: str):
         per_page=PER_PAGE,
         error_out=False,
     )
+    active = active_runs(current_user).get(channel.id)
     return render_template(
         "channels/detail.html",
         channel=channel,
@@ -112,8 +116,43 @@ def detail(code: str):
         counts=posting_counts(current_user, channel).get(channel.id, {}),
         failed_page=failed_page,
         runs_page=runs_page,
-        can_manage=may_manage_channels(current_user),
+        active=active,
+        active_stale=active is not None and active.status.value == "running" and is_stale(active),
+        next_attempt=next_attempts(current_user).get(channel.id),
+        can_run=may_run_channels(current_user),
+        can_change=may_change_channels(current_user),
+        refresh=REFRESH_SECONDS if active else None,
     )
+
+
+@bp.get("/<code>")
+@roles_required(*STAFF)
+def detail(code: str):
+    channel = get_channel(current_user, code)
+    form = ChannelForm(obj=channel)
+    form.schedule_day.data, _, form.schedule_time.data = channel.schedule.partition(" ")
+    _fill_choices(form)
+    return _detail_page(channel, form)
+
+
+@bp.post("/<code>/settings")
+@roles_required(*STAFF)
+def settings(code: str):
+    channel = get_channel(current_user, code)
+    # Refused before the form is read: only admins change channels, typed or not.
+    require_channel_admin(current_user)
+    form = ChannelForm()
+    _fill_choices(form)
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                update_channel(channel, _changes(form, channel), by=current_user)
+        except Invalid as error:
+            show_refusal(form, error, aliases=SCHEDULE_ON_THE_PAGE)
+        else:
+            flash("渠道设置已保存。", "success")
+            return redirect(url_for("channels.detail", code=code))
+    return _detail_page(channel, form)
 
 
 @bp.post("/<code>/sync", endpoint="sync_now")
@@ -121,16 +160,15 @@ def detail(code: str):
 def start_sync(code: str):
     channel = get_channel(current_user, code)
     try:
-        run = sync_now(channel, by=current_user)
+        with unit_of_work():
+            run = queue_sync(channel, by=current_user)
     except Conflict as refusal:
-        # Disabled, or another run holds the channel: say so on the channel's page.
+        # Disabled, or a run already waits: say so on the channel's page.
         flash(refusal.message, "warning")
     else:
-        category = "success" if run.status.value == "completed" else "warning"
         flash(
-            f"同步{run.status.label}：新增 {run.created}，更新 {run.updated}，"
-            f"撤下 {run.withdrawn}，未变 {run.unchanged}，失败 {run.failed}，跳过 {run.skipped}。",
-            category,
+            f"同步已排队（第 {run.id} 次运行）：定时任务进程将在几秒内开始，本页显示进度。",
+            "success",
         )
     return redirect(url_for("channels.detail", code=code))
 

@@ -1,9 +1,12 @@
 """Channels: who may see and change them, their settings, their seeded rows, syncs by hand.
 
-Staff (admins and organizers) may look at every channel; admins and the city-level organizer
-may change settings, start runs and retry postings (`may_manage_channels`). Every door (the
-channel pages, the admin API, the `channels` and `sync` commands, the jobs) asks these
-functions; none restates the rule.
+Staff (admins and organizers) may look at every channel. Only admins change a channel's
+settings (`may_change_channels`, DESIGN §4): the address and the token variable decide where
+the product sends a secret. Admins and the city-level organizer run the channels
+(`may_run_channels`): start or queue a sync, retry a refused posting, re-send or verify; a run
+only sends what the desired state says to the address an admin set. Every door (the channel
+pages, the admin API, the `channels` and `sync` commands, the jobs) asks these functions; none
+restates the rule.
 """
 
 import re
@@ -16,8 +19,10 @@ from recruit.audit.services import record_audit
 from recruit.auth.actors import Actor
 from recruit.auth.models import Role
 from recruit.auth.scope import STAFF, require_role
+from recruit.channels.endpoints import URL_TOO_LONG, base_url_problem, token_env_problem
 from recruit.channels.models import (
     BASE_URL_MAX,
+    MAX_CONCURRENCY,
     TOKEN_ENV_MAX,
     Channel,
     ChannelKind,
@@ -32,26 +37,40 @@ from recruit.refdata import codes as refcodes
 from recruit.refdata.codes import FairType
 from recruit.refdata.models import IndustryChain, Region
 from recruit.sync.desired import mark_pending, refresh_all, refresh_desired
+from recruit.sync.readback import mark_for_resend, verify_channel_rows
+from recruit.sync.runs import queue_run
 from recruit.sync.services import run_channel_sync
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 #: One day a week: the run ledger holds one scheduled run per channel and ISO week.
 _SCHEDULE = re.compile(r"^\s*([a-z]{3})\s+([01]?\d|2[0-3]):([0-5]\d)\s*$")
-_BASE_URL = re.compile(r"^https?://[^\s/]+")
-_TOKEN_ENV = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 FAIR_TYPES = frozenset(t.value for t in FairType)
 
-NOT_MANAGER = "只有系统管理员和市级组织者可以修改渠道设置或启动同步。"
+NOT_ADMIN = "只有系统管理员可以修改渠道设置。"
+NOT_OPERATOR = "只有系统管理员和市级组织者可以启动同步、重试、重新发送或核对。"
 NOT_FOUND = "渠道不存在。"
 DISABLED = "渠道未启用，不能同步。"
+NOT_HTTP = "只有接口推送（协议 v1）渠道可以核对。"
+BAD_CONCURRENCY = f"并发请求数须为 1–{MAX_CONCURRENCY} 之间的整数"
 
 
 # --- who may do what --------------------------------------------------------------------------
 
 
-def may_manage_channels(actor: Actor) -> bool:
-    """Return whether the actor may change channels and start runs (others only look).
+def may_change_channels(actor: Actor) -> bool:
+    """Return whether the actor may change channel settings: admins (and the system) only."""
+    return actor.role is Role.ADMIN
+
+
+def require_channel_admin(actor: Actor) -> None:
+    """Refuse (Forbidden) unless the actor may change channel settings."""
+    if not may_change_channels(actor):
+        raise Forbidden(NOT_ADMIN)
+
+
+def may_run_channels(actor: Actor) -> bool:
+    """Return whether the actor may start runs, retry, re-send and verify (others only look).
 
     Admins (and the system) may, and organizers of the whole city (CITY_REGION_CODE); a county
     organizer may look but not act.
@@ -63,10 +82,10 @@ def may_manage_channels(actor: Actor) -> bool:
     )
 
 
-def require_channel_manager(actor: Actor) -> None:
-    """Refuse (Forbidden) unless the actor may change channels and start runs."""
-    if not may_manage_channels(actor):
-        raise Forbidden(NOT_MANAGER)
+def require_channel_operator(actor: Actor) -> None:
+    """Refuse (Forbidden) unless the actor may start runs and retry postings."""
+    if not may_run_channels(actor):
+        raise Forbidden(NOT_OPERATOR)
 
 
 # --- lookups ----------------------------------------------------------------------------------
@@ -140,18 +159,28 @@ def _normalized(channel: Channel, changes: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if "base_url" in clean:
         url = (clean["base_url"] or "").strip() or None
-        if url and not _BASE_URL.match(url):
-            errors["base_url"] = "接口地址须以 http:// 或 https:// 开头"
-        elif url and len(url) > BASE_URL_MAX:
-            errors["base_url"] = f"接口地址不能超过 {BASE_URL_MAX} 个字符"
+        if url and len(url) > BASE_URL_MAX:
+            errors["base_url"] = URL_TOO_LONG
+        elif url:
+            problem = base_url_problem(url, current_app.config["CHANNEL_ALLOWED_HOSTS"])
+            if problem:
+                errors["base_url"] = problem
         clean["base_url"] = url
     if "token_env" in clean:
         name = (clean["token_env"] or "").strip() or None
-        if name and not _TOKEN_ENV.fullmatch(name):
-            errors["token_env"] = "令牌环境变量名只能包含大写字母、数字和下划线"
-        elif name and len(name) > TOKEN_ENV_MAX:
+        if name and len(name) > TOKEN_ENV_MAX:
             errors["token_env"] = f"令牌环境变量名不能超过 {TOKEN_ENV_MAX} 个字符"
+        elif name and token_env_problem(channel.code, name):
+            errors["token_env"] = token_env_problem(channel.code, name)
         clean["token_env"] = name
+    if "concurrency" in clean:
+        value = clean["concurrency"]
+        if isinstance(value, str) and value.strip().isdigit():
+            value = int(value.strip())
+        whole = isinstance(value, int) and not isinstance(value, bool)
+        if not whole or not 1 <= value <= MAX_CONCURRENCY:
+            errors["concurrency"] = BAD_CONCURRENCY
+        clean["concurrency"] = value
     if "schedule" in clean:
         try:
             day, hour, minute = parse_schedule(clean["schedule"])
@@ -194,11 +223,11 @@ def _normalized(channel: Channel, changes: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_channel(channel: Channel, changes: dict[str, Any], *, by: Actor) -> Channel:
-    """Apply setting changes for a manager; a scope change rewrites the desired state at once.
+    """Apply setting changes for an admin; a scope change rewrites the desired state at once.
 
-    Raises Forbidden for an actor who may only look, Invalid naming each field at fault.
+    Raises Forbidden for anyone else, Invalid naming each field at fault.
     """
-    require_channel_manager(by)
+    require_channel_admin(by)
     changes = _normalized(channel, changes)
     before = {key: getattr(channel, key) for key in changes}
     for key, value in changes.items():
@@ -249,26 +278,82 @@ def seed_channels() -> int:
 # --- syncs by hand ----------------------------------------------------------------------------
 
 
+def _require_runnable(channel: Channel, by: Actor) -> None:
+    require_channel_operator(by)
+    if not channel.enabled:
+        raise Conflict(DISABLED)
+
+
 def sync_now(
     channel: Channel, *, by: Actor, dry_run: bool = False, force: bool = False, progress=None
 ) -> SyncRun:
-    """Run an enabled channel's sync now for a manager, on the weekly run's lock.
+    """Run an enabled channel's sync here and now, on the weekly run's lock (the command does).
 
     Raises Forbidden for an actor who may only look, Conflict for a disabled channel or while
     another run holds it. The run commits as it goes (its ledger row and each item), so the
     caller has nothing to commit.
     """
-    require_channel_manager(by)
-    if not channel.enabled:
-        raise Conflict(DISABLED)
+    _require_runnable(channel, by)
     return run_channel_sync(
         channel, SyncTrigger.MANUAL, by=by, dry_run=dry_run, force=force, progress=progress
     )
 
 
+def queue_sync(
+    channel: Channel, *, by: Actor, dry_run: bool = False, force: bool = False
+) -> SyncRun:
+    """Queue an enabled channel's sync for the scheduler process (立即同步 on a page or the API).
+
+    A web request never runs the sync itself: a slow portal would outlast it. Raises
+    Forbidden for an actor who may only look, Conflict for a disabled channel or when a run
+    already waits in the queue.
+    """
+    _require_runnable(channel, by)
+    run = queue_run(channel, by=by, dry_run=dry_run, force=force)
+    record_audit(
+        "channel.sync",
+        channel,
+        by=by,
+        summary={"run": run.id, "status": run.status.value, "dry_run": dry_run, "force": force},
+    )
+    return run
+
+
+def resend_channel(channel: Channel, *, by: Actor) -> int:
+    """Set every posting the channel should hold to go out again in full; return how many.
+
+    For a portal that lost its data: the hashes are forgotten and each posting gets a new
+    Idempotency-Key revision, so even a portal that remembers old keys applies them again.
+    """
+    _require_runnable(channel, by)
+    count = mark_for_resend(channel)
+    record_audit("channel.resend", channel, by=by, summary={"postings": count})
+    return count
+
+
+def verify_channel(channel: Channel, *, by: Actor, progress=None) -> SyncRun:
+    """Read back what the portal holds and mark every divergence pending (GET, protocol v1).
+
+    Takes the channel's lock like a run; commits as it goes. Raises Forbidden, Conflict (a
+    disabled channel, one that is not http_json, another run holding it).
+    """
+    _require_runnable(channel, by)
+    if channel.kind is not ChannelKind.HTTP_JSON:
+        raise Conflict(NOT_HTTP)
+    run = verify_channel_rows(channel, by=by, progress=progress)
+    record_audit(
+        "channel.verify",
+        channel,
+        by=by,
+        summary={"run": run.id, "status": run.status.value, "diverged": run.updated},
+    )
+    db.session.commit()
+    return run
+
+
 def reconcile_all(*, by: Actor) -> dict[str, int]:
     """Bring every channel's rows to the desired state now; return changes per channel code."""
-    require_channel_manager(by)
+    require_channel_operator(by)
     return refresh_all()
 
 
@@ -278,7 +363,7 @@ def retry_posting(actor: Actor, channel: Channel, posting_id: int) -> ChannelPos
     Raises Forbidden for an actor who may only look, NotFound when the posting is not the
     channel's, Conflict when it is not failed (a transient failure retries by itself).
     """
-    require_channel_manager(actor)
+    require_channel_operator(actor)
     row = db.session.scalar(
         sa.select(ChannelPosting).where(
             ChannelPosting.id == posting_id, ChannelPosting.channel_id == channel.id

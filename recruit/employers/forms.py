@@ -1,17 +1,16 @@
 """Forms of the employer's screens."""
 
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import InputRequired
 
-from recruit.forms import choices
+from recruit.forms import Form, choices
 from recruit.hires.outcomes import RECORDABLE
 from recruit.positions.fields import DateField
 from recruit.refdata import codes
 from recruit.refdata.codes import EmployerSize
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     """Every rule lives in employers.services.register_employer, which names each bad field."""
 
     name = StringField("企业名称")
@@ -35,20 +34,27 @@ class RegistrationForm(FlaskForm):
     )
     address = StringField("单位地址")
     contact_name = StringField("联系人")
-    contact_phone = StringField("手机号码")
+    contact_phone = StringField(
+        "手机号码", render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+    )
     username = StringField(
         "登录用户名",
         description="3–64 位字母、数字、下划线、点或连字符",
     )
     password = PasswordField(
         "密码",
-        description="至少 8 位，须同时包含字母和数字（或符号）",
+        description=(
+            "至少 8 位，不能是常见或容易猜到的密码；几个不相干的词连在一起"
+            "（如 correct horse battery staple）好记又安全"
+        ),
+        render_kw={"maxlength": 128, "autocomplete": "new-password"},
     )
     password_confirm = PasswordField("确认密码")
 
     def __init__(self, *args, regions=(), chains=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.region_code.choices = choices((r.code, r.name) for r in regions)
+        # No district preselected: a silent default would register the wrong one.
+        self.region_code.choices = choices([("", "请选择"), *((r.code, r.name) for r in regions)])
         self.industry_chain_id.choices = choices(
             [("", "无"), *((str(c.id), c.name) for c in chains)]
         )
@@ -58,11 +64,11 @@ class RegistrationForm(FlaskForm):
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: carries only the CSRF token."""
 
 
-class OutcomeForm(FlaskForm):
+class OutcomeForm(Form):
     """The outcome of one intent; record_outcome checks the date against the fair."""
 
     outcome = SelectField("结果", choices=[])
@@ -70,4 +76,7 @@ class OutcomeForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.outcome.choices = choices((o.value, o.label) for o in RECORDABLE)
+        # Nothing chosen at first: one tap must not record a hire by default.
+        self.outcome.choices = choices(
+            [("", "请选择结果")] + [(o.value, o.label) for o in RECORDABLE]
+        )

@@ -28,7 +28,7 @@ from recruit.fairs.participations import (
 )
 from recruit.fairs.queries import get_fair_for_employer
 from recruit.formatting import local_today
-from recruit.forms import show_refusal
+from recruit.forms import confirmation, show_refusal
 from recruit.hires.contact import disclose_contacts
 from recruit.hires.intents import employer_hires, get_hire
 from recruit.hires.models import Outcome
@@ -39,6 +39,7 @@ from recruit.positions.rules import validate_position_data
 from recruit.positions.services import (
     close_position,
     create_position,
+    default_valid_until,
     duplicate_position,
     employer_positions,
     get_position,
@@ -66,12 +67,12 @@ def _per_page() -> int:
     return current_app.config["PAGE_SIZE"]
 
 
-def _back(default: str = "employer.positions"):
+def _back(default: str = "employer.positions", anchor: str | None = None):
     # Only paths inside /employer/: anything else in `next` would be an open redirect.
     target = request.form.get("next") or ""
     if not target.startswith("/employer/") or "//" in target or "\\" in target:
         target = url_for(default)
-    return redirect(target)
+    return redirect(target + (f"#{anchor}" if anchor else ""))
 
 
 def _require_button() -> None:
@@ -104,6 +105,7 @@ def _position_form(position: Position | None = None) -> PositionForm:
             form.work_address.data = employer.address
             form.contact_name.data = employer.contact_name
             form.contact_phone.data = employer.contact_phone
+            form.valid_until.data = default_valid_until()
         else:
             form.occupation_major_group.data = str(position.occupation_major_group)
             form.version.data = str(position.version)
@@ -210,17 +212,28 @@ def position_duplicate(position_id: int):
 
 @bp.route("/positions/<id:position_id>/submit", methods=["POST"])
 def position_submit(position_id: int):
+    explanation = request.form.get("explanation")
     warnings = _position_action(
-        position_id, lambda p: submit_position(p, by=current_user), "岗位“{title}”已提交审核。"
+        position_id,
+        lambda p: submit_position(p, by=current_user, explanation=explanation),
+        "岗位“{title}”已提交审核。",
     )
     for flag in warnings or ():
-        flash(f"提示（审核人员会看到）：{flag.message()}", "warning")
+        flash(f"提示（审核人员会看到）：{flag.message()}", "info")
     return _back()
 
 
 @bp.route("/positions/<id:position_id>/close", methods=["POST"])
 def position_close(position_id: int):
     filled = request.form.get("filled") == "1"
+    position = get_position(current_user, position_id)
+    what = "标记为已招满" if filled else "关闭"
+    asked = confirmation(
+        f"确定将岗位“{position.title}”{what}吗？它将从岗位搜索和各渠道撤下。",
+        back=url_for("employer.positions"),
+    )
+    if asked is not None:
+        return asked
     _position_action(
         position_id,
         lambda p: close_position(p, filled=filled, by=current_user),
@@ -321,6 +334,12 @@ def fair_signup(fair_id: int):
 def participation_withdraw(participation_id: int):
     participation = get_participation(current_user, participation_id)
     _require_button()
+    asked = confirmation(
+        f"确定撤回“{participation.fair.title}”的报名吗？撤回后展位将释放给其他企业。",
+        back=url_for("employer.fairs"),
+    )
+    if asked is not None:
+        return asked
     try:
         with unit_of_work():
             withdraw_participation(participation, by=current_user)
@@ -359,11 +378,20 @@ def outcomes():
 def outcome_record(hire_id: int):
     hire = get_hire(current_user, hire_id)
     form = OutcomeForm()
+    # Back to the same intent in the list, not the top of the page.
+    back = _back("employer.outcomes", anchor=f"intent-{hire.id}")
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for message in errors:
                 flash(message, "danger")
-        return _back("employer.outcomes")
+        return back
+    chosen = form.outcome.data
+    label = Outcome(chosen).label if chosen in {o.value for o in RECORDABLE} else "未选择结果"
+    asked = confirmation(
+        f"确定登记 {hire.seeker_name}：{label}（{form.on.data}）吗？", back=back.location
+    )
+    if asked is not None:
+        return asked
     try:
         with unit_of_work():
             record_outcome(hire, form.outcome.data, form.on.data, by=current_user)
@@ -371,4 +399,4 @@ def outcome_record(hire_id: int):
         flash(f"{hire.seeker_name}：{error.message}", "danger")
     else:
         flash(f"已记录 {hire.seeker_name} 的结果：{hire.outcome.label}。", "success")
-    return _back("employer.outcomes")
+    return back

@@ -133,7 +133,7 @@ def register_employer(data: dict[str, Any]) -> User:
         errors["username"] = f"登录用户名：“{username}”已被使用。"
     password = data.get("password") or ""
     try:
-        check_password_policy(password)
+        check_password_policy(password, user_inputs=(username, contact_name))
     except Invalid as error:
         errors.update(error.errors)
     if "password" not in errors and password != data.get("password_confirm"):

@@ -15,7 +15,7 @@ from recruit.fairs.credit import signup_blocked_until
 from recruit.fairs.models import Fair, FairStatus, Participation, ParticipationStatus
 from recruit.fairs.participations import places_taken
 from recruit.fairs.queries import require_fair_access
-from recruit.formatting import local_today
+from recruit.formatting import FIRST_YEAR, LAST_YEAR, local_today
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.models import IndustryChain, Region
 from recruit.uow import register_stale_message
@@ -104,6 +104,8 @@ def clean_fair_data(actor, data: dict) -> dict:
                 errors[name] = f"{label}：必填。"
         elif not isinstance(value, datetime) or value.tzinfo is None:
             errors[name] = f"{label}：请填写带时区的日期和时间。"
+        elif not FIRST_YEAR <= value.year <= LAST_YEAR:
+            errors[name] = f"{label}：年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间。"
     if "starts_at" not in errors and "ends_at" not in errors and ends < starts:
         errors["ends_at"] = "结束时间：不能早于开始时间。"
     checked = "starts_at" not in errors and "registration_deadline" not in errors

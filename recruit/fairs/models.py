@@ -1,6 +1,6 @@
 """Fairs (招聘会), who took part, the positions offered there and the seeker counts."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -32,6 +32,8 @@ COUNTED_STATUSES = (FairStatus.HELD, FairStatus.CLOSED)
 FINAL_STATUSES = (FairStatus.CLOSED, FairStatus.CANCELLED)
 #: On-the-day records (check-ins, seeker entries, intents) are taken in these states.
 ON_THE_DAY_STATUSES = (FairStatus.OPEN, FairStatus.HELD)
+#: The gate opens this long before a fair starts: the day's records are taken from then.
+EARLY_ENTRY = timedelta(hours=2)
 #: Intents may still be imported in these states (after the day too, once closed).
 IMPORT_STATUSES = (FairStatus.OPEN, FairStatus.HELD, FairStatus.CLOSED)
 
@@ -132,8 +134,28 @@ class Fair(db.Model):
 
     @property
     def on_the_day(self) -> bool:
-        """Whether check-ins, seeker entries and intents are taken now."""
-        return self.status in ON_THE_DAY_STATUSES
+        """Whether check-ins, seeker entries and intents are taken now: from two hours before
+        the start to the end, while the fair is open or being held."""
+        now = utcnow()
+        return (
+            self.status in ON_THE_DAY_STATUSES
+            and self.starts_at - EARLY_ENTRY <= now <= self.ends_at
+        )
+
+    @property
+    def day_opens_at(self) -> datetime:
+        """Return when the day's records open: two hours before the start."""
+        return self.starts_at - EARLY_ENTRY
+
+    @property
+    def day_not_begun(self) -> bool:
+        """Whether the day's records open later (more than two hours before the start)."""
+        return self.status in ON_THE_DAY_STATUSES and utcnow() < self.day_opens_at
+
+    @property
+    def day_has_passed(self) -> bool:
+        """Whether the fair is over but not closed: records only as late entries, with a reason."""
+        return self.status in ON_THE_DAY_STATUSES and utcnow() > self.ends_at
 
     @property
     def takes_imports(self) -> bool:
@@ -144,6 +166,25 @@ class Fair(db.Model):
     def can_close(self) -> bool:
         """Whether the fair may be closed now."""
         return self.status in ON_THE_DAY_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        """Return how the fair's state reads now: 举办中 while it runs, 已举办 after."""
+        if self.status is FairStatus.HELD and self.ends_at > utcnow():
+            return "举办中"
+        return self.status.label
+
+    @property
+    def public_status_label(self) -> str:
+        """Return the state as seekers read it: 报名中 is the employers' registration."""
+        if self.status is FairStatus.OPEN:
+            return "企业报名中"
+        return self.status_label
+
+    @property
+    def has_booths(self) -> bool:
+        """Whether the fair has booths at all (an online fair has none)."""
+        return self.mode is not FairMode.ONLINE
 
     @property
     def transitions(self) -> tuple[FairStatus, ...]:
@@ -240,11 +281,11 @@ class Participation(db.Model):
 
     @property
     def can_check_in(self) -> bool:
-        """Whether the employer may be checked in now."""
+        """Whether the employer may be checked in (on the day, or later as a late entry)."""
         return (
             self.status is ParticipationStatus.APPROVED
             and self.checked_in_at is None
-            and self.fair.on_the_day
+            and self.fair.status in ON_THE_DAY_STATUSES
         )
 
     @property
@@ -253,7 +294,7 @@ class Participation(db.Model):
         return (
             self.status is ParticipationStatus.APPROVED
             and self.checked_in_at is not None
-            and self.fair.on_the_day
+            and self.fair.status in ON_THE_DAY_STATUSES
         )
 
     def __repr__(self) -> str:

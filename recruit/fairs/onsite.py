@@ -7,8 +7,16 @@ from recruit.audit.services import record_audit
 from recruit.db_types import utcnow
 from recruit.errors import Conflict, Invalid
 from recruit.extensions import db
-from recruit.fairs.models import Fair, Participation, SeekerTally, TallySource
+from recruit.fairs.models import (
+    EARLY_ENTRY,
+    ON_THE_DAY_STATUSES,
+    Fair,
+    Participation,
+    SeekerTally,
+    TallySource,
+)
 from recruit.fairs.queries import require_fair_access
+from recruit.formatting import local_datetime
 
 #: The most seekers one tally (or one correction) may add or take away.
 MAX_TALLY = 100_000
@@ -18,44 +26,78 @@ MAX_REASON = 200
 TALLY_SOURCES = (TallySource.GATE, TallySource.ONLINE, TallySource.SCAN)
 
 
-def require_on_the_day(fair: Fair) -> None:
-    """Refuse on-the-day records unless the fair is open or being held."""
-    if not fair.on_the_day:
+#: The longest reason a late entry may give.
+MAX_LATE_REASON = 200
+
+
+def require_on_the_day(fair: Fair, late_reason: str | None = None) -> str | None:
+    """Refuse on-the-day records outside the fair's day; return the late entry's reason.
+
+    The day runs from two hours before the start to the end. After the end (until the fair is
+    closed) a record is a late entry, which an organizer makes explicitly, with a reason.
+    """
+    if fair.status not in ON_THE_DAY_STATUSES:
         raise Conflict(
             f"招聘会当前状态为“{fair.status.label}”，只有报名中或举办中的招聘会可以现场登记。"
         )
+    if fair.day_not_begun:
+        opens = local_datetime(fair.starts_at - EARLY_ENTRY)
+        raise Conflict(f"现场登记从招聘会开始前两小时起可用（{opens}起）。")
+    if not fair.day_has_passed:
+        return None
+    late_reason = (late_reason or "").strip()
+    if not late_reason:
+        raise Invalid(
+            f"补录原因：招聘会已于{local_datetime(fair.ends_at)}结束，补录请填写原因。",
+            field="late_reason",
+        )
+    if len(late_reason) > MAX_LATE_REASON:
+        raise Invalid(f"补录原因：不能超过{MAX_LATE_REASON}个字。", field="late_reason")
+    return late_reason
 
 
-def check_in(part: Participation, *, by) -> None:
-    """Record that an approved employer arrived at the fair."""
+def _summary(summary: dict, late: str | None) -> dict:
+    return {**summary, "late_reason": late} if late else summary
+
+
+def check_in(part: Participation, *, by, late_reason: str | None = None) -> None:
+    """Record that an approved employer arrived at the fair (a late entry after the day)."""
     require_fair_access(by, part.fair)
-    require_on_the_day(part.fair)
+    late = require_on_the_day(part.fair, late_reason)
     if not part.can_check_in:
         if part.checked_in_at is not None:
             raise Conflict(f"{part.employer.name}：已于此前签到。")
         raise Conflict(f"{part.employer.name}：参会状态为“{part.status.label}”，不能签到。")
     part.checked_in_at = utcnow()
     db.session.flush()
-    record_audit("participation.check_in", part, by=by, summary={"fair_id": part.fair_id})
+    summary = _summary({"fair_id": part.fair_id}, late)
+    record_audit("participation.check_in", part, by=by, summary=summary)
 
 
-def undo_check_in(part: Participation, *, by) -> None:
+def undo_check_in(part: Participation, *, by, late_reason: str | None = None) -> None:
     """Take back a check-in tapped by mistake (before the fair is closed)."""
     require_fair_access(by, part.fair)
-    require_on_the_day(part.fair)
+    late = require_on_the_day(part.fair, late_reason)
     if not part.can_undo_check_in:
         raise Conflict(f"{part.employer.name}：尚未签到。")
     part.checked_in_at = None
     db.session.flush()
-    record_audit("participation.undo_check_in", part, by=by, summary={"fair_id": part.fair_id})
+    summary = _summary({"fair_id": part.fair_id}, late)
+    record_audit("participation.undo_check_in", part, by=by, summary=summary)
 
 
 def add_tally(
-    fair: Fair, count: int, source: TallySource | str, *, by, reason: str | None = None
+    fair: Fair,
+    count: int,
+    source: TallySource | str,
+    *,
+    by,
+    reason: str | None = None,
+    late_reason: str | None = None,
 ) -> SeekerTally:
     """Add seeker entries; a negative count is a correction and needs a reason."""
     require_fair_access(by, fair)
-    require_on_the_day(fair)
+    late = require_on_the_day(fair, late_reason)
     reason = (reason or "").strip() or None
     if not isinstance(count, int) or isinstance(count, bool) or not count:
         raise Invalid("人数：请填写不为0的整数。", field="count")
@@ -82,7 +124,7 @@ def add_tally(
         "fair.tally",
         fair,
         by=by,
-        summary={"count": count, "source": source.value, "reason": reason},
+        summary=_summary({"count": count, "source": source.value, "reason": reason}, late),
     )
     return tally
 

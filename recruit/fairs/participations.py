@@ -150,7 +150,7 @@ def search_approved_employers(actor, q: str, limit: int = 20) -> list[Employer]:
         return []
     query = sa.select(Employer).where(
         Employer.status == EmployerStatus.APPROVED,
-        sa.or_(Employer.name.contains(q), Employer.uscc == q.upper()),
+        sa.or_(Employer.name.contains(q, autoescape=True), Employer.uscc == q.upper()),
     )
     query = where_in_scope(query, actor, Employer.region_code)
     return list(db.session.scalars(query.order_by(Employer.name).limit(limit)))

@@ -93,7 +93,8 @@ def apply_fair_filters(query: sa.Select, filters: FairFilters) -> sa.Select:
     if filters.status:
         query = query.where(Fair.status == filters.status)
     if filters.q:
-        query = query.where(Fair.title.contains(filters.q.strip()))
+        # autoescape: "%" and "_" in a title filter are letters, not wildcards.
+        query = query.where(Fair.title.contains(filters.q.strip(), autoescape=True))
     return query
 
 

@@ -27,6 +27,7 @@ from recruit.hires.imports import TEMPLATE_COLUMNS
 from recruit.hires.intents import fair_hires, require_hire_access
 from recruit.hires.models import TentativeHire
 from recruit.refdata.codes import PriorityGroup
+from recruit.spreadsheets import write_cell
 
 #: The most intents whose ids one audit entry lists (the count is always exact).
 AUDITED_IDS = 200
@@ -136,10 +137,8 @@ def export_hires(fair: Fair, *, by, password_checked_at: datetime | None) -> byt
             hire.source.label,
         )
         for col, value in enumerate(values):
-            if isinstance(value, int):
-                sheet.write_number(row, col, value)
-            else:
-                sheet.write_string(row, col, value)
+            # Names and titles are typed by seekers and employers: "=HYPERLINK(…)" stays text.
+            write_cell(sheet, row, col, value)
         count = row
     book.close()
     record_audit("hire.export", fair, by=by, summary={"fair_id": fair.id, "rows": count})

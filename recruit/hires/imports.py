@@ -24,6 +24,7 @@ from recruit.hires.intents import (
 )
 from recruit.hires.models import HireSource, Outcome
 from recruit.refdata.codes import Education, Gender, PriorityGroup
+from recruit.spreadsheets import UNREADABLE, check_workbook_archive, write_cell
 from recruit.validators import normalize_id_number, normalize_mobile
 
 TEMPLATE_COLUMNS = ("姓名", "性别", "手机号", "身份证号", "学历", "重点群体", "岗位编号")
@@ -71,7 +72,8 @@ def build_import_template(fair: Fair, *, by) -> bytes:
     """Return an .xlsx template: the columns to fill and a sheet of the fair's positions."""
     require_fair_access(by, fair)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    # Names typed by employers go in as text: "=…" in a position's title is no formula here.
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
     # Text cells, so Excel keeps phone and ID numbers as typed (no 1.39E+10, no lost digits).
     text = book.add_format({"num_format": "@"})
@@ -80,19 +82,51 @@ def build_import_template(fair: Fair, *, by) -> bytes:
         sheet.write(0, col, title, bold)
         width = 20 if title in ("身份证号", "重点群体") else 12
         sheet.set_column(col, col, width, text if title in ("手机号", "身份证号") else None)
+    educations = [label for _value, label in Education.seeker_choices()]
     sheet.write_comment(0, 1, "男 或 女，可不填")
-    sheet.write_comment(0, 4, "、".join(e.label for e in Education) + "，可不填")
+    sheet.write_comment(0, 4, "、".join(educations) + "，可不填")
     sheet.write_comment(0, 5, "可填多个，用顿号分隔：" + "、".join(g.label for g in PriorityGroup))
     sheet.write_comment(0, 6, "见“岗位列表”工作表的岗位编号")
+    offered = fair_offered_positions(fair)
+    # Drop-downs where a cell takes one value of a list (重点群体 may take several: a note).
+    for col, source in (
+        (1, [g.label for g in Gender]),
+        (4, educations),
+        (6, f"=岗位列表!$A$2:$A${len(offered) + 1}" if offered else None),
+    ):
+        if source:
+            sheet.data_validation(
+                1,
+                col,
+                MAX_IMPORT_ROWS,
+                col,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "ignore_blank": True,
+                    "error_title": "请从列表中选择",
+                    "error_message": "请从下拉列表中选择，或清空此格。",
+                },
+            )
+    sheet.data_validation(
+        1,
+        5,
+        MAX_IMPORT_ROWS,
+        5,
+        {
+            "validate": "any",
+            "input_title": "重点群体",
+            "input_message": "可填多个，用顿号分隔，如：高校毕业生、退役军人",
+        },
+    )
     positions = book.add_worksheet("岗位列表")
     for col, title in enumerate(("岗位编号", "岗位名称", "用人单位", "展位")):
         positions.write(0, col, title, bold)
     positions.set_column(1, 2, 30)
-    for row, fp in enumerate(fair_offered_positions(fair), start=1):
-        positions.write_number(row, 0, fp.position_id)
-        positions.write(row, 1, fp.position.title)
-        positions.write(row, 2, fp.position.employer.name)
-        positions.write(row, 3, fp.participation.booth or "")
+    for row, fp in enumerate(offered, start=1):
+        values = (fp.position_id, fp.position.title, fp.position.employer.name)
+        for col, value in enumerate((*values, fp.participation.booth or "")):
+            write_cell(positions, row, col, value)
     help_sheet = book.add_worksheet("填写说明")
     notes = [
         f"招聘会：{fair.title}",
@@ -101,7 +135,7 @@ def build_import_template(fair: Fair, *, by) -> bytes:
         "整个文件检查无误才会导入；有任何错误都不会写入，请按错误清单修改后重新上传。",
     ]
     for row, line in enumerate(notes):
-        help_sheet.write(row, 0, line)
+        write_cell(help_sheet, row, 0, line)
     book.close()
     return buffer.getvalue()
 
@@ -130,10 +164,12 @@ def import_hires(fair: Fair, stream: IO[bytes], *, by) -> ImportResult:
     require_fair_access(by, fair)
     if not fair.takes_imports:
         raise Conflict(f"招聘会当前状态为“{fair.status.label}”，不能导入就业意向。")
+    # Before openpyxl unpacks anything: it reads the shared strings whole, even read-only.
+    check_workbook_archive(stream, field="file")
     try:
         book = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise Invalid("文件：无法读取，请上传由模板填写的 .xlsx 文件。", field="file") from None
+        raise Invalid(UNREADABLE, field="file") from None
     try:
         sheet = book["就业意向"] if "就业意向" in book.sheetnames else book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)

@@ -201,10 +201,12 @@ def with_pii_hashes(record: dict) -> dict:
 # --- registering ---------------------------------------------------------------------------
 
 
-def register_intent(fair: Fair, data: SeekerData, *, by) -> TentativeHire:
+def register_intent(
+    fair: Fair, data: SeekerData, *, by, late_reason: str | None = None
+) -> TentativeHire:
     """Record one tentative hire at a fair, refusing duplicates of seeker, position and fair."""
     require_fair_access(by, fair)
-    require_on_the_day(fair)
+    late = require_on_the_day(fair, late_reason)
     if data.position_id not in offered_position_ids(fair):
         raise Invalid("岗位：该岗位不在本场招聘会的参会岗位中。", field="position_id")
     duplicate = db.session.scalar(
@@ -241,7 +243,11 @@ def register_intent(fair: Fair, data: SeekerData, *, by) -> TentativeHire:
         "hire.register",
         hire,
         by=by,
-        summary={"fair_id": fair.id, "position_id": data.position_id},
+        summary={
+            "fair_id": fair.id,
+            "position_id": data.position_id,
+            **({"late_reason": late} if late else {}),
+        },
     )
     return hire
 

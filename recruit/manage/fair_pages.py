@@ -2,7 +2,6 @@
 
 import io
 from datetime import datetime
-from urllib.parse import urljoin
 
 import segno
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -14,8 +13,9 @@ from recruit.fairs import lifecycle, participations, queries, summary
 from recruit.fairs.models import Fair, FairStatus
 from recruit.fairs.onsite import recent_tallies
 from recruit.formatting import LOCAL_TZ, bureau_number, local_date, to_local
-from recruit.forms import choices, show_refusal
+from recruit.forms import choices, confirmation, show_refusal
 from recruit.hires.intents import fair_hires
+from recruit.links import public_url
 from recruit.manage.blueprint import active_chains, bp, refuse, scope_regions
 from recruit.manage.forms import ActionForm, CancelForm, FairForm
 from recruit.uow import unit_of_work
@@ -122,13 +122,17 @@ def fair_status(fair_id: int):
     if not CancelForm().validate_on_submit():
         abort(400)
     back = url_for("manage.fair", fair_id=fair.id)
+    if status is FairStatus.CANCELLED:
+        asked = confirmation(f"取消后不能恢复。确定取消“{fair.title}”吗？", back=back)
+        if asked is not None:
+            return asked
     try:
         with unit_of_work():
             reason = request.form.get("reason")
             lifecycle.set_fair_status(fair, status, by=current_user, reason=reason)
     except (Invalid, Conflict) as error:
         return refuse(error, back)
-    flash(f"招聘会状态已改为“{fair.status.label}”。", "success")
+    flash(f"招聘会状态已改为“{fair.status_label}”。", "success")
     return redirect(back)
 
 
@@ -137,6 +141,12 @@ def fair_close(fair_id: int):
     fair = queries.get_fair(current_user, fair_id)
     if not ActionForm().validate_on_submit():
         abort(400)
+    asked = confirmation(
+        f"结束后，未签到的企业将记为未到场，且不能再修改参会信息。确定结束“{fair.title}”吗？",
+        back=url_for("manage.fair", fair_id=fair.id),
+    )
+    if asked is not None:
+        return asked
     try:
         with unit_of_work():
             result = lifecycle.close_fair(fair, by=current_user)
@@ -170,7 +180,7 @@ def fair(fair_id: int):
 
 
 def _public_fair_url(fair: Fair) -> str:
-    return urljoin(request.url_root, f"fairs/{fair.id}")
+    return public_url("fairs.detail", fair_id=fair.id)
 
 
 @bp.route("/fairs/<id:fair_id>/metrics.json")

@@ -1,6 +1,5 @@
 """Forms of the organizer workspace."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     DateTimeLocalField,
@@ -24,15 +23,18 @@ from recruit.fairs.lifecycle import (
     MAX_TITLE,
     MAX_VENUE,
 )
-from recruit.fairs.onsite import MAX_REASON, MAX_TALLY, TALLY_SOURCES
+from recruit.fairs.onsite import MAX_LATE_REASON, MAX_REASON, MAX_TALLY, TALLY_SOURCES
 from recruit.fairs.participations import MAX_BOOTH, MAX_NOTE
-from recruit.forms import choices
+from recruit.formatting import FIRST_YEAR, LAST_YEAR
+from recruit.forms import Form, choices
 from recruit.refdata.codes import Education, FairMode, FairType, Gender, PriorityGroup
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+#: The browser's hint of the years the fair service accepts.
+YEARS = {"min": f"{FIRST_YEAR}-01-01T00:00", "max": f"{LAST_YEAR}-12-31T23:59"}
 
 
-class ManageForm(FlaskForm):
+class ManageForm(Form):
     """A form whose built-in WTForms messages are in Chinese (Flask-Babel is not installed)."""
 
     class Meta:
@@ -58,9 +60,13 @@ class FairForm(ManageForm):
         "开始时间",
         format=DATETIME_FORMAT,
         validators=[InputRequired("请填写开始时间。")],
+        render_kw=YEARS,
     )
     ends_at = DateTimeLocalField(
-        "结束时间", format=DATETIME_FORMAT, validators=[InputRequired("请填写结束时间。")]
+        "结束时间",
+        format=DATETIME_FORMAT,
+        validators=[InputRequired("请填写结束时间。")],
+        render_kw=YEARS,
     )
     organizer_unit = StringField(
         "主办单位",
@@ -75,7 +81,7 @@ class FairForm(ManageForm):
         render_kw={"min": 0, "max": MAX_BOOTH_CAPACITY},
     )
     registration_deadline = DateTimeLocalField(
-        "报名截止时间", format=DATETIME_FORMAT, validators=[Optional()]
+        "报名截止时间", format=DATETIME_FORMAT, validators=[Optional()], render_kw=YEARS
     )
     description = TextAreaField("介绍", render_kw={"maxlength": MAX_DESCRIPTION})
     version = HiddenField()
@@ -104,18 +110,38 @@ class NoteForm(ManageForm):
 
 
 class TallyForm(ManageForm):
-    """Seekers to add (a positive number); corrections have their own form."""
+    """Seekers to add: a +1/+5/+10 button (`count`) or a number typed (`other`), one source.
 
-    count = IntegerField(
-        "人数",
-        validators=[InputRequired("请填写人数。"), NumberRange(min=1, message="请填写正整数。")],
-        render_kw={"min": 1, "max": MAX_TALLY},
+    One form, so the source chosen applies to the typed number too; corrections have their own.
+    """
+
+    count = IntegerField("人数", validators=[Optional(), NumberRange(min=1)])
+    other = IntegerField(
+        "其他人数",
+        validators=[Optional(), NumberRange(min=1, message="请填写正整数。")],
+        render_kw={"min": 1, "max": MAX_TALLY, "inputmode": "numeric"},
     )
     source = RadioField(
         "来源",
         choices=choices((s.value, s.label) for s in TALLY_SOURCES),
         default=TALLY_SOURCES[0].value,
     )
+
+    #: Set by the 增加 button (and Enter in the number field): add the typed number.
+    add = HiddenField()
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not self.added:
+            self.other.errors.append("请填写人数。")
+            return False
+        return True
+
+    @property
+    def added(self) -> int | None:
+        """Return the seekers to add: the number typed for 增加, else the +N button pressed."""
+        return self.other.data if self.add.data else self.count.data
 
 
 class CorrectionForm(ManageForm):
@@ -143,15 +169,26 @@ class IntentForm(ManageForm):
 
     seeker_name = StringField("求职者姓名")
     gender = RadioField("性别", choices=choices(Gender.choices()), validate_choice=False)
-    seeker_phone = StringField("手机号")
-    seeker_id_number = StringField("身份证号（可不填）")
+    seeker_phone = StringField(
+        "手机号", render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "off"}
+    )
+    seeker_id_number = StringField(
+        "身份证号（可不填）",
+        description="末位是X的，可输入 x 或 X。",
+        render_kw={"inputmode": "numeric", "autocomplete": "off", "autocapitalize": "characters"},
+    )
     education = SelectField(
-        "学历", choices=choices([("", "请选择")] + Education.choices()), validate_choice=False
+        "学历",
+        choices=choices([("", "请选择")] + Education.seeker_choices()),
+        validate_choice=False,
     )
     priority_groups = MultiCheckboxField(
         "重点群体", choices=choices(PriorityGroup.choices()), validate_choice=False
     )
     position_id = SelectField("意向岗位", coerce=str, validate_choice=False)
+    late_reason = StringField(
+        "补录原因", description="招聘会结束后补录时填写。", render_kw={"maxlength": MAX_LATE_REASON}
+    )
 
 
 class ImportForm(ManageForm):

@@ -22,10 +22,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _position_choices(fair: Fair):
     rows = [("", "请选择岗位")]
     for fp in summary.fair_offered_positions(fair):
-        booth = fp.participation.booth or "—"
-        rows.append(
-            (fp.position_id, f"{booth} · {fp.position.employer.name} · {fp.position.title}")
-        )
+        # The title first: a phone's drop-down shows the start of each line.
+        where = f"展位{fp.participation.booth}，" if fp.participation.booth else ""
+        rows.append((fp.position_id, f"{fp.position.title}（{where}{fp.position.employer.name}）"))
     return choices(rows)
 
 
@@ -51,7 +50,8 @@ def intent_new(fair_id: int):
         try:
             with unit_of_work():
                 data = intents.clean_seeker(_seeker_values(form))
-                hire = intents.register_intent(fair, data, by=current_user)
+                late = form.late_reason.data
+                hire = intents.register_intent(fair, data, by=current_user, late_reason=late)
         except Invalid as error:
             show_refusal(form, error)
         except Conflict as error:

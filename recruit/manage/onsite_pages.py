@@ -6,6 +6,8 @@ from flask_login import current_user
 from recruit.errors import Conflict, Invalid
 from recruit.fairs import onsite, participations, queries
 from recruit.fairs.models import ACCEPTED, Fair, TallySource
+from recruit.fairs.onsite import TALLY_SOURCES
+from recruit.forms import confirmation
 from recruit.manage.blueprint import bp, refuse
 from recruit.manage.forms import ActionForm, CorrectionForm, TallyForm
 from recruit.uow import unit_of_work
@@ -14,6 +16,14 @@ from recruit.uow import unit_of_work
 @bp.route("/fairs/<id:fair_id>/day")
 def fair_day(fair_id: int):
     return _render_day(queries.get_fair(current_user, fair_id))
+
+
+def _tally_form() -> TallyForm:
+    """Return an empty tally form keeping the source last used (it is in the query string)."""
+    form = TallyForm(formdata=None)
+    if request.args.get("source") in {s.value for s in TALLY_SOURCES}:
+        form.source.data = request.args["source"]
+    return form
 
 
 def _render_day(fair: Fair, correction: CorrectionForm | None = None):
@@ -26,10 +36,11 @@ def _render_day(fair: Fair, correction: CorrectionForm | None = None):
         ],
         total=onsite.tally_total(fair),
         tallies=onsite.recent_tallies(fair, limit=10),
-        tally_form=TallyForm(formdata=None),
+        tally_form=_tally_form(),
         correction_form=correction or CorrectionForm(formdata=None),
         correction_open=correction is not None,
         action_form=ActionForm(formdata=None),
+        late_limit=onsite.MAX_LATE_REASON,
     )
 
 
@@ -41,12 +52,17 @@ def check_in(fair_id: int, pid: int):
         abort(400)
     day = url_for("manage.fair_day", fair_id=fair.id)
     undo = bool(request.form.get("undo"))
+    if undo:
+        asked = confirmation(f"确定撤销{part.employer.name}的签到吗？", back=day)
+        if asked is not None:
+            return asked
+    late = request.form.get("late_reason")
     try:
         with unit_of_work():
             if undo:
-                onsite.undo_check_in(part, by=current_user)
+                onsite.undo_check_in(part, by=current_user, late_reason=late)
             else:
-                onsite.check_in(part, by=current_user)
+                onsite.check_in(part, by=current_user, late_reason=late)
     except (Invalid, Conflict) as error:
         return refuse(error, day)
     if undo:
@@ -65,15 +81,20 @@ def tally(fair_id: int):
     if not form.validate_on_submit():
         flash("；".join(e for errors in form.errors.values() for e in errors), "danger")
         return _render_day(fair, form) if correcting else redirect(day)
-    count = -form.count.data if correcting else form.count.data
+    count = -form.count.data if correcting else form.added
+    source = form.source.data or TallySource.GATE.value
+    if not correcting:
+        # Back to the page with the same source chosen, ready for the next tap.
+        day = url_for("manage.fair_day", fair_id=fair.id, source=source)
     try:
         with unit_of_work():
             onsite.add_tally(
                 fair,
                 count,
-                form.source.data or TallySource.GATE.value,
+                source,
                 by=current_user,
                 reason=form.reason.data if correcting else None,
+                late_reason=request.form.get("late_reason"),
             )
     except (Invalid, Conflict) as error:
         if not correcting:

@@ -8,6 +8,7 @@ from recruit.fairs import participations, queries
 from recruit.fairs.credit import no_show_count, signup_blocked_until
 from recruit.fairs.models import HOLDING_PLACE, Fair, Participation
 from recruit.formatting import local_today
+from recruit.forms import confirmation
 from recruit.manage.blueprint import bp, refuse
 from recruit.manage.forms import ActionForm, AddEmployerForm, BoothForm, NoteForm
 from recruit.uow import unit_of_work
@@ -131,6 +132,13 @@ def participant_review(fair_id: int, pid: int):
     decision = request.form.get("decision")
     if decision not in ("approve", "reject", "withdraw"):
         abort(400)
+    if decision == "withdraw":
+        asked = confirmation(
+            f"确定将{part.employer.name}撤出本场招聘会吗？其展位将被释放。",
+            back=_participant_url(fair, part),
+        )
+        if asked is not None:
+            return asked
     try:
         with unit_of_work():
             if decision == "withdraw":

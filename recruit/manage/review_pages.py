@@ -10,7 +10,12 @@ from recruit.extensions import db
 from recruit.fairs.participations import pending_participations
 from recruit.manage.blueprint import PER_PAGE, bp, page_number, refuse
 from recruit.manage.forms import ActionForm, NoteForm
-from recruit.positions.review import pending_positions, position_flags, review_position
+from recruit.positions.review import (
+    pending_positions,
+    position_flags,
+    review_position,
+    screening_explanations,
+)
 from recruit.positions.services import get_position
 from recruit.uow import unit_of_work
 
@@ -27,6 +32,7 @@ def review():
         positions=positions,
         requests=page(pending_participations(current_user), "rpage"),
         flags={p.id: position_flags(p) for p in positions.items},
+        explanations=screening_explanations(positions.items),
         form=NoteForm(),
     )
 

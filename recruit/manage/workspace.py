@@ -11,7 +11,7 @@ from recruit.employers.review import pending_employers
 from recruit.extensions import db
 from recruit.fairs import participations, queries
 from recruit.fairs.models import Fair, FairStatus
-from recruit.formatting import local_today, to_local
+from recruit.formatting import FIRST_YEAR, LAST_YEAR, local_today, to_local
 from recruit.manage.blueprint import PER_PAGE, active_chains, bp, page_number, scope_regions
 from recruit.positions.models import Position
 from recruit.positions.review import pending_positions
@@ -86,14 +86,31 @@ def fairs_list():
     )
 
 
+def _month_arg(today: date) -> date:
+    """Return the first day of the month asked for (YYYY-MM), or of this month.
+
+    A month outside the years fairs are held in is refused with a message, like one that does
+    not parse: the calendar's first and last weeks reach into the months beside it.
+    """
+    value = request.args.get("month", "").strip()
+    if not value:
+        return today.replace(day=1)
+    try:
+        year, month = (int(x) for x in value.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        flash(f"月份格式不正确：{value}（应为 年-月，如 2026-03），已显示本月。", "warning")
+        return today.replace(day=1)
+    if not FIRST_YEAR <= first.year <= LAST_YEAR:
+        flash(f"月份：年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间，已显示本月。", "warning")
+        return today.replace(day=1)
+    return first
+
+
 @bp.route("/calendar")
 def calendar_view():
     today = local_today()
-    try:
-        year, month = (int(x) for x in request.args.get("month", "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        first = today.replace(day=1)
+    first = _month_arg(today)
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     by_day: dict[date, list[Fair]] = {}
     for fair in queries.fairs_between(current_user, first, last):

@@ -1,10 +1,9 @@
 """The employer's position form; the rules live in positions.rules."""
 
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from recruit.forms import choices
+from recruit.forms import Form, choices
 from recruit.positions.fields import DateField, IntegerField
 from recruit.positions.rules import EDITABLE_FIELDS
 from recruit.refdata import codes
@@ -15,7 +14,7 @@ OCCUPATION_CHOICES = [
 ]
 
 
-class PositionForm(FlaskForm):
+class PositionForm(Form):
     """Parses the input; every rule lives in positions.rules.validate_position_data."""
 
     title = StringField("岗位名称")
@@ -29,7 +28,9 @@ class PositionForm(FlaskForm):
     salary_negotiable = BooleanField("薪资面议")
     salary_min = IntegerField("最低月薪（元）", validators=[Optional()])
     salary_max = IntegerField("最高月薪（元）", validators=[Optional()])
-    education = SelectField("学历要求", choices=choices(Education.choices()), validate_choice=False)
+    education = SelectField(
+        "学历要求", choices=choices(Education.requirement_choices()), validate_choice=False
+    )
     experience = SelectField(
         "工作经验", choices=choices(Experience.choices()), validate_choice=False
     )
@@ -40,7 +41,9 @@ class PositionForm(FlaskForm):
     work_address = StringField("工作地址")
     description = TextAreaField("岗位描述", render_kw={"rows": 6})
     contact_name = StringField("联系人")
-    contact_phone = StringField("联系电话")
+    contact_phone = StringField(
+        "联系电话", render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel"}
+    )
     valid_until = DateField("有效期至", validators=[Optional()])
     #: The version the form was opened on; a save against a newer one is refused.
     version = HiddenField()

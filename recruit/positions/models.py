@@ -125,7 +125,12 @@ class Position(db.Model):
 
     @property
     def has_ended(self) -> bool:
-        """Whether it was public once and no longer is (closed, filled, past its date …)."""
+        """Whether it was public once and no longer is (closed, filled, past its date …).
+
+        A draft closed before it was ever published never was public: it stays unknown.
+        """
+        if self.published_at is None:
+            return False
         published = self.status in ENDED_STATUSES or self.status in PUBLIC_STATUSES
         return published and not self.is_public
 

@@ -147,6 +147,9 @@ def validate_position_data(data: dict[str, Any], *, today: date | None = None) -
             clean[name] = enum_cls(data.get(name) or next(iter(enum_cls)).value)
         except ValueError:
             errors[name] = f"{label}：请从列表中选择。"
+    if clean.get("education") is Education.PRIMARY:
+        # 小学 is a seeker's level, not a requirement a posting sets.
+        errors["education"] = "学历要求：请从列表中选择。"
 
     region_code = (data.get("work_region_code") or "").strip()
     region = db.session.get(Region, region_code) if region_code else None
@@ -192,13 +195,27 @@ def validate_position_data(data: dict[str, Any], *, today: date | None = None) -
     return clean
 
 
-def refuse_blocking(title: str | None, description: str | None) -> list[Flag]:
-    """Refuse (Invalid on `description`) text with a blocking phrase; return the warnings.
+#: The longest explanation an employer may give for a flagged phrase.
+MAX_EXPLANATION = 500
 
-    The wording is the employer's to fix, so the refusal is a field rule on every door.
+
+def refuse_blocking(
+    title: str | None, description: str | None, *, explanation: str | None = None
+) -> list[Flag]:
+    """Refuse (Invalid on `description`) text with a blocking phrase; return the other flags.
+
+    The wording is the employer's to fix, so the refusal is a field rule on every door. When the
+    employer explains why the phrase is no restriction, the posting goes to review with every
+    flag (a reviewer decides, with a recorded reason): the flags are returned then.
     """
     flags = screen_text(title, description)
     blocking = [f for f in flags if f.blocks]
-    if blocking:
-        raise Invalid(errors={"description": " ".join(f.message() for f in blocking)})
-    return [f for f in flags if not f.blocks]
+    if blocking and not (explanation or "").strip():
+        messages = " ".join(f.message() for f in blocking)
+        raise Invalid(
+            errors={
+                "description": f"岗位“{title}”：{messages}"
+                "如确认不是限制性条件，请写明说明后再提交，由审核人员判断。"
+            }
+        )
+    return flags if blocking else [f for f in flags if not f.blocks]

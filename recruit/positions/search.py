@@ -1,21 +1,24 @@
 """Public position search and the schema.org JobPosting document of a position page."""
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app, url_for
-from sqlalchemy.orm import joinedload
+from flask import current_app
+from sqlalchemy.orm import aliased, joinedload
 
 from recruit.db_types import utcnow
 from recruit.employers.models import Employer
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairPosition, Participation
 from recruit.formatting import LOCAL_TZ, to_local
+from recruit.links import public_url
 from recruit.positions.models import Position, public_clause
 from recruit.refdata import codes
 from recruit.refdata.codes import Education, EmploymentType
+from recruit.refdata.models import Region
 from recruit.refdata.services import region_codes_within
 
 
@@ -52,22 +55,16 @@ def search_positions_query(filters: SearchFilters) -> sa.Select:
         .where(public_clause())
         .options(joinedload(Position.employer), joinedload(Position.work_region))
     )
-    if filters.q:
-        pattern = "%" + filters.q.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
-        pattern += "%"
-        # Words without letter case (Chinese, digits) match the same with LIKE, which skips
-        # lower-casing every description: several times faster at ten times the positions.
-        cased = filters.q.lower() != filters.q.upper()
-        query = query.where(
-            sa.or_(
-                *(
-                    column.ilike(pattern, escape="\\")
-                    if cased
-                    else column.like(pattern, escape="\\")
-                    for column in (Position.title, Employer.name, Position.description)
-                )
-            )
-        )
+    title_first = None
+    words = search_words(filters.q)
+    if words:
+        # Every word must match somewhere: the title, the employer, the work region's name or
+        # the description ("醴陵 陶瓷" finds the ceramics positions of 醴陵).
+        region = aliased(Region)
+        query = query.join(region, region.code == Position.work_region_code)
+        columns = (Position.title, Employer.name, region.name, Position.description)
+        query = query.where(*(sa.or_(*(_contains(c, w) for c in columns)) for w in words))
+        title_first = sa.case((sa.and_(*(_contains(Position.title, w) for w in words)), 0), else_=1)
     if filters.region:
         query = query.where(Position.work_region_code.in_(region_codes_within(filters.region)))
     if filters.chain:
@@ -87,7 +84,28 @@ def search_positions_query(filters: SearchFilters) -> sa.Select:
             .where(Participation.fair_id == filters.fair, Participation.is_accepted)
         )
         query = query.where(Position.id.in_(offered))
-    return query.order_by(Position.published_at.desc(), Position.id.desc())
+    order = (Position.published_at.desc(), Position.id.desc())
+    return query.order_by(*((title_first,) if title_first is not None else ()), *order)
+
+
+#: Spaces that separate words typed on a phone, Latin and full-width (from a Chinese IME).
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def search_words(text: str | None) -> list[str]:
+    """Return the distinct words of a search, at most five."""
+    words = [w for w in _SPACES.split((text or "").strip()) if w]
+    return list(dict.fromkeys(words))[:5]
+
+
+def _contains(column, word: str) -> sa.ColumnElement[bool]:
+    """Return `column` contains `word`, the LIKE wildcards in it taken literally."""
+    pattern = "%" + word.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
+    # Words without letter case (Chinese, digits) match the same with LIKE, which skips
+    # lower-casing every description: several times faster at ten times the positions.
+    if word.lower() != word.upper():
+        return column.ilike(pattern, escape="\\")
+    return column.like(pattern, escape="\\")
 
 
 #: The public search page counts matches up to this many; beyond it the page says "1000+",
@@ -158,14 +176,14 @@ def job_posting(position: Position) -> dict[str, Any]:
         "title": position.title,
         "description": position.description,
         "identifier": {"@type": "PropertyValue", "name": "株洲招聘会", "value": position.ref},
-        "url": url_for("positions.detail", position_id=position.id, _external=True),
+        "url": public_url("positions.detail", position_id=position.id),
         "datePosted": to_local(posted).date().isoformat(),
         "validThrough": valid_through.isoformat(),
         "hiringOrganization": {
             "@type": "Organization",
             "name": employer.name,
             "identifier": employer.uscc,
-            "url": url_for("employers.profile", employer_id=employer.id, _external=True),
+            "url": public_url("employers.profile", employer_id=employer.id),
         },
         "jobLocation": {
             "@type": "Place",

@@ -25,6 +25,7 @@ from recruit.positions.models import Position, PositionStatus
 from recruit.positions.rules import (
     CHANNEL_FIELDS,
     EDITABLE_FIELDS,
+    MAX_EXPLANATION,
     MAX_TITLE,
     REVIEWED_FIELDS,
     refuse_blocking,
@@ -38,8 +39,14 @@ logger = logging.getLogger(__name__)
 
 NOT_FOUND = "岗位不存在。"
 STALE_MESSAGE = "该岗位已被他人修改，请刷新页面后重新编辑。"
-#: How long a copy of a position whose date has passed stays valid.
-COPY_VALID_DAYS = 90
+#: How long a new position (or a copy of one whose date has passed) stays valid at first.
+DEFAULT_VALID_DAYS = 90
+
+
+def default_valid_until(today: date | None = None) -> date:
+    """Return the 有效期至 a new posting starts with."""
+    return (today or local_today()) + timedelta(days=DEFAULT_VALID_DAYS)
+
 
 register_stale_message("positions", STALE_MESSAGE)
 
@@ -202,31 +209,39 @@ def duplicate_position(position: Position, *, by) -> Position:
     copy.title = f"{position.title}（副本）"[:MAX_TITLE]
     today = local_today()
     if copy.valid_until < today:
-        copy.valid_until = today + timedelta(days=COPY_VALID_DAYS)
+        copy.valid_until = today + timedelta(days=DEFAULT_VALID_DAYS)
     db.session.add(copy)
     db.session.flush()
     record_audit("position.duplicate", copy, by=by, summary={"from": position.id})
     return copy
 
 
-def submit_position(position: Position, *, by) -> list[Flag]:
-    """Send a draft to review after screening; return the warnings the reviewer will see."""
+def submit_position(position: Position, *, by, explanation: str | None = None) -> list[Flag]:
+    """Send a draft to review after screening; return the flags the reviewer will see.
+
+    A blocking phrase refuses the submission unless the employer explains why it is no
+    restriction; the explanation is recorded with the flags for the reviewer.
+    """
     _require_owner(by, position)
     _require_approved(position.employer)
     if not position.can_submit:
         raise Conflict(f"岗位状态为“{position.status.label}”，只有草稿可以提交审核。")
     if position.valid_until < local_today():
         raise Invalid("有效期至：已过期，请先修改有效期。", field="valid_until")
-    warnings = refuse_blocking(position.title, position.description)
+    explanation = (explanation or "").strip() or None
+    if explanation and len(explanation) > MAX_EXPLANATION:
+        raise Invalid(f"说明：不能超过 {MAX_EXPLANATION} 个字。", field="explanation")
+    flags = refuse_blocking(position.title, position.description, explanation=explanation)
     set_position_status(position, PositionStatus.PENDING, by=by)
-    if warnings:
-        record_audit(
-            "position.screening",
-            position,
-            by=by,
-            summary={"warnings": [f.phrase for f in warnings]},
-        )
-    return warnings
+    if flags:
+        summary = {
+            "blocks": [f.phrase for f in flags if f.blocks],
+            "warnings": [f.phrase for f in flags if not f.blocks],
+        }
+        if explanation and summary["blocks"]:
+            summary["explanation"] = explanation
+        record_audit("position.screening", position, by=by, summary=summary)
+    return flags
 
 
 def close_position(position: Position, *, filled: bool = False, by) -> None:

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, send_from_directory
 
 from recruit.fairs.queries import upcoming_fairs
 from recruit.formatting import local_today
@@ -21,4 +21,12 @@ def home():
         metrics=compute_metrics(year_start, today),
         period_start=year_start,
         period_end=today,
+    )
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Serve the site icon where clients look for it without reading the page."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400
     )

@@ -63,6 +63,7 @@ class Education(LabelledEnum):
     """Minimum education, a coarse scale mapped to GB/T 4658 codes."""
 
     NONE = "none", "不限"
+    PRIMARY = "primary", "小学"
     JUNIOR_HIGH = "junior_high", "初中"
     SENIOR_HIGH = "senior_high", "高中"
     VOCATIONAL = "vocational", "中专/技校"
@@ -81,9 +82,20 @@ class Education(LabelledEnum):
         """Return the level on the coarse scale (高中 and 中专/技校 share one)."""
         return _EDUCATION_RANK[self]
 
+    @classmethod
+    def requirement_choices(cls) -> list[tuple[str, str]]:
+        """Return what a position may require: 不限 and up (小学 is no requirement anyone sets)."""
+        return [(m.value, m.label) for m in cls if m is not cls.PRIMARY]
+
+    @classmethod
+    def seeker_choices(cls) -> list[tuple[str, str]]:
+        """Return what a seeker may have: 小学 and up (不限 describes a position, not a person)."""
+        return [(m.value, m.label) for m in cls if m is not cls.NONE]
+
 
 _GBT4658 = {
     Education.NONE: None,
+    Education.PRIMARY: "80",
     Education.JUNIOR_HIGH: "70",
     Education.SENIOR_HIGH: "60",
     Education.VOCATIONAL: "40",
@@ -94,6 +106,7 @@ _GBT4658 = {
 }
 _EDUCATION_RANK = {
     Education.NONE: 0,
+    Education.PRIMARY: 0,
     Education.JUNIOR_HIGH: 1,
     Education.SENIOR_HIGH: 2,
     Education.VOCATIONAL: 2,

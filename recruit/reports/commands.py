@@ -11,7 +11,7 @@ from recruit.cli import CommandError
 from recruit.errors import Invalid
 from recruit.refdata.codes import FairMode, FairType
 from recruit.reports.metrics import ReportFilter
-from recruit.reports.services import summarize
+from recruit.reports.services import Also, bureau_paragraph, summarize
 
 
 @click.group("report", help="统计报表。")
@@ -38,6 +38,12 @@ def _date(value: str, name: str) -> date:
     "--mode", type=click.Choice([m.value for m in FairMode]), default=None, help="举办方式。"
 )
 @click.option(
+    "--also",
+    multiple=True,
+    metavar="REGION[:CHAIN]",
+    help="在句子后加“其中”分句，可重复：430281、430281:ceramics 或 :ceramics。",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
@@ -46,11 +52,13 @@ def _date(value: str, name: str) -> date:
     help="输出格式。",
 )
 @with_appcontext
-def summary_command(start, end, region, industry_chain, fair_type, mode, fmt) -> None:
+def summary_command(start, end, region, industry_chain, fair_type, mode, also, fmt) -> None:
     first, last = _date(start, "--start"), _date(end, "--end")
     report = ReportFilter(first, last, region, fair_type, mode, industry_chain)
+    actor = system("report summary")
     try:
-        summary = summarize(system("report summary"), report)
+        summary = summarize(actor, report)
+        paragraph = bureau_paragraph(actor, report, [Also.parse(a) for a in also])
     except Invalid as error:
         # Name the option the refused field came from, e.g. --industry-chain.
         option = f"--{error.field.replace('_', '-')} " if error.field else ""
@@ -62,7 +70,8 @@ def summary_command(start, end, region, industry_chain, fair_type, mode, fmt) ->
             "filters": {k: v for k, v in summary.filter.kwargs().items() if v},
             **summary.metrics.as_dict(),
             "sentence": summary.sentence,
+            "paragraph": paragraph,
         }
         click.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        click.echo(summary.sentence)
+        click.echo(paragraph)

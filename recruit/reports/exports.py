@@ -1,8 +1,8 @@
 """The report as an .xlsx workbook in the bureau's layout, and as CSV.
 
-Every text cell goes through `safe_text`: a value that a spreadsheet would read as a formula
-(= + - @, tab, carriage return) is prefixed with an apostrophe, and text is always written as
-text, never as a formula.
+Every text cell goes through `recruit.spreadsheets.safe_text`: a value that a spreadsheet would
+read as a formula (= + - @, tab, carriage return) is prefixed with an apostrophe, and text is
+always written as text, never as a formula.
 """
 
 import csv
@@ -21,8 +21,7 @@ from recruit.reports.breakdowns import BREAKDOWNS
 from recruit.reports.drilldown import fair_list_select
 from recruit.reports.metrics import ReportFilter
 from recruit.reports.services import Report
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from recruit.spreadsheets import safe_text, write_cell
 
 BREAKDOWN_HEADER = ["分组"] + [
     f"{METRIC_LABELS[m][0]}（{METRIC_LABELS[m][1]}）" for m in METRIC_NAMES
@@ -30,14 +29,6 @@ BREAKDOWN_HEADER = ["分组"] + [
 FAIR_HEADER = ["序号", "招聘会", "举办日期", "地区", "类型", "举办方式", "产业链", "状态"] + [
     f"{METRIC_LABELS[m][0]}（{METRIC_LABELS[m][1]}）" for m in METRIC_NAMES[1:]
 ]
-
-
-def safe_text(value) -> str:
-    """Return text a spreadsheet shows as written, never evaluates."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def scope_words(report: ReportFilter) -> str:
@@ -92,12 +83,7 @@ def build_xlsx(report: Report) -> bytes:
 
     def write_row(sheet, r, values, fmt=cell):
         for c, value in enumerate(values):
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                sheet.write_number(r, c, value, fmt)
-            else:
-                if isinstance(value, LabelledEnum):
-                    value = value.label
-                sheet.write_string(r, c, safe_text(value), fmt)
+            write_cell(sheet, r, c, value.label if isinstance(value, LabelledEnum) else value, fmt)
 
     f = report.filter
     summary = book.add_worksheet("汇总")

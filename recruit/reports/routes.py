@@ -2,10 +2,11 @@
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from recruit.auth.access import roles_required
+from recruit.errors import Forbidden, Invalid
 from recruit.formatting import local_today
 from recruit.metrics import METRIC_LABELS, METRIC_NAMES
 from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, FairType
@@ -21,7 +22,7 @@ from recruit.reports.filters import (
     quick_periods,
 )
 from recruit.reports.scope import REPORT_ROLES, report_regions
-from recruit.reports.services import build_report, drill_down
+from recruit.reports.services import Also, build_report, bureau_paragraph, drill_down
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -106,9 +107,17 @@ def _charts(report, args):
 def index():
     parsed = _parsed()
     report = build_report(current_user, parsed.report)
+    also = _also_asked()
+    try:
+        paragraph = bureau_paragraph(current_user, report.filter, also) if also else None
+    except (Invalid, Forbidden) as error:
+        paragraph = None
+        flash(f"通报段落：{error.message}", "warning")
     return render_template(
         "reports/index.html",
         report=report,
+        paragraph=paragraph,
+        also=also,
         charts=_charts(report, lambda **changes: filter_args(parsed, **changes)),
         breakdown_names=BREAKDOWNS,
         metric_names=METRIC_NAMES,
@@ -116,6 +125,16 @@ def index():
         drill=DRILL_DOWN,
         **_form_context(parsed),
     )
+
+
+def _also_asked() -> list[Also]:
+    """Read the "其中" clauses asked for: also=REGION:CHAIN, or the form's paired selects."""
+    asked = [Also.parse(a) for a in request.args.getlist("also") if a.strip()]
+    pairs = zip(
+        request.args.getlist("also_region"), request.args.getlist("also_chain"), strict=False
+    )
+    asked += [Also(r or None, c or None) for r, c in pairs if r or c]
+    return asked
 
 
 @bp.route("/rows/<kind>")

@@ -14,6 +14,7 @@ from recruit.auth.models import Role
 from recruit.auth.scope import require_role, scope_region_codes
 from recruit.errors import Forbidden, Invalid
 from recruit.extensions import db
+from recruit.formatting import FIRST_YEAR, LAST_YEAR
 from recruit.refdata.models import Region
 from recruit.refdata.services import current_regions, get_industry_chain
 from recruit.reports.metrics import ReportFilter
@@ -61,7 +62,10 @@ def report_chain(code: str | None) -> str | None:
 
 
 def check_period(start: date, end: date) -> None:
-    """Refuse (Invalid, field end) a period that ends before it starts."""
+    """Refuse (Invalid) a day outside the years fairs are held in, or an end before the start."""
+    for name, day, label in (("start", start, "开始日期"), ("end", end, "结束日期")):
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise Invalid(f"{label}：年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间。", field=name)
     if end < start:
         raise Invalid("结束日期不能早于开始日期。", field="end")
 

@@ -50,3 +50,18 @@ def bureau_sentence(report: ReportFilter, metrics: Metrics | None = None) -> str
         f"入场求职{n(metrics.seeker_entries)}人次，"
         f"初步达成就业意向{n(metrics.tentative_hires)}人次。"
     )
+
+
+def clause_sentence(report: ReportFilter, metrics: Metrics) -> str:
+    """Write a "其中" clause that follows the bureau's sentence, for a region and/or a chain."""
+    region = report.region if report.region and report.region != city_code() else None
+    if report.industry_chain:
+        return bureau_sentence(report, metrics)
+    place = db.session.get(Region, region).name if region else "全市"
+    return (
+        f"其中在{place}，共举办各类招聘会{n(metrics.fairs)}场，"
+        f"进入市场的用工企业{n(metrics.employer_attendances)}家次，"
+        f"提供岗位{n(metrics.positions_offered)}个次，"
+        f"入场求职{n(metrics.seeker_entries)}人次，"
+        f"达成初步就业意向{n(metrics.tentative_hires)}人次。"
+    )

@@ -6,6 +6,7 @@ counts anything, so a door that forgot its own check still cannot show numbers i
 
 from dataclasses import dataclass
 
+from recruit.errors import Invalid
 from recruit.metrics import Metrics
 from recruit.reports.breakdowns import (
     BREAKDOWNS,
@@ -20,7 +21,7 @@ from recruit.reports.breakdowns import (
 from recruit.reports.drilldown import Page, drill_down_select, drill_down_total, page_of
 from recruit.reports.metrics import ReportFilter, compute_metrics
 from recruit.reports.scope import scoped_filter
-from recruit.reports.sentence import bureau_sentence
+from recruit.reports.sentence import bureau_sentence, clause_sentence
 
 
 @dataclass
@@ -63,6 +64,38 @@ def summarize(actor, report: ReportFilter) -> Summary:
     report = scoped_filter(actor, report)
     metrics = compute_metrics(report.start, report.end, **report.kwargs())
     return Summary(report, metrics, bureau_sentence(report, metrics))
+
+
+@dataclass(frozen=True)
+class Also:
+    """One "其中" clause asked for: a region (with its sub-regions) and/or an industry chain."""
+
+    region: str | None = None
+    industry_chain: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> "Also":
+        """Read "430281", "430281:ceramics" or ":ceramics" (the command's --also)."""
+        region, _, chain = (text or "").strip().partition(":")
+        return cls(region.strip() or None, chain.strip() or None)
+
+
+MAX_ALSO = 5
+
+
+def bureau_paragraph(actor, report: ReportFilter, also: list[Also]) -> str:
+    """Return the bureau's paragraph: the period's sentence, then a "其中" clause for each of
+    `also`, each clause checked against the actor's scope like any report."""
+    if len(also) > MAX_ALSO:
+        raise Invalid(f"其中：最多 {MAX_ALSO} 项。", field="also")
+    parts = [summarize(actor, report).sentence]
+    for item in also:
+        narrowed = ReportFilter(
+            report.start, report.end, item.region, None, None, item.industry_chain
+        )
+        clause = summarize(actor, narrowed)
+        parts.append(clause_sentence(clause.filter, clause.metrics))
+    return "".join(parts)
 
 
 @dataclass(frozen=True)

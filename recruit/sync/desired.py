@@ -61,9 +61,20 @@ def publishable_query(channel: Channel) -> sa.Select:
 
 
 def apply_desired(
-    row: ChannelPosting | None, *, channel_id: int, position_id: int, revision: int, publish: bool
+    row: ChannelPosting | None,
+    *,
+    channel_id: int,
+    position_id: int,
+    revision: int,
+    publish: bool,
+    touched: bool = False,
 ) -> ChannelPosting | None:
-    """Bring one row to the desired state; return it (None when no row is needed)."""
+    """Bring one row to the desired state; return it (None when no row is needed).
+
+    `touched` says the position itself just changed: the row's version moves even when its
+    state does not, so a run that planned from the old content does not record its answer
+    over the change.
+    """
     if row is None:
         if not publish:
             return None
@@ -73,18 +84,26 @@ def apply_desired(
             desired=Desired.PUBLISHED,
             state=PostingState.PENDING,
             attempts=0,
+            desired_version=0,
+            republications=0,
         )
         db.session.add(row)
         return row
     if publish:
         if row.desired is Desired.WITHDRAWN:
             row.desired = Desired.PUBLISHED
+            # A new publication: its Idempotency-Key must name a revision never used before.
+            row.republications = (row.republications or 0) + 1
             mark_pending(row)
         elif _needs_delivery(row, revision):
             mark_pending(row)
+        elif touched:
+            row.desired_version = (row.desired_version or 0) + 1
     elif row.desired is Desired.PUBLISHED:
         row.desired = Desired.WITHDRAWN
         mark_pending(row)
+    elif touched:
+        row.desired_version = (row.desired_version or 0) + 1
     return row
 
 
@@ -102,17 +121,24 @@ def _needs_delivery(row: ChannelPosting, revision: int) -> bool:
 
 
 def mark_pending(row: ChannelPosting) -> None:
-    """Set a row to go out on the next run, its failure and back-off forgotten."""
+    """Set a row to go out on the next run, its failure and back-off forgotten.
+
+    Its version moves: an answer to a request planned before this change is not recorded.
+    """
     row.state = PostingState.PENDING
     row.failed_revision = None
     row.attempts = 0
     row.next_attempt_at = None
+    row.desired_version = (row.desired_version or 0) + 1
 
 
-def refresh_desired(channel: Channel, position_ids: Iterable[int] | None = None) -> int:
+def refresh_desired(
+    channel: Channel, position_ids: Iterable[int] | None = None, *, touched: bool = False
+) -> int:
     """Bring the channel's rows for these positions (all when None) to the desired state.
 
-    Returns how many rows were added or changed.
+    `touched`: these positions themselves changed (see apply_desired). Returns how many rows
+    were added or changed.
     """
     query = publishable_query(channel)
     rows_query = sa.select(ChannelPosting).where(ChannelPosting.channel_id == channel.id)
@@ -146,6 +172,7 @@ def refresh_desired(channel: Channel, position_ids: Iterable[int] | None = None)
             position_id=position_id,
             revision=revisions[position_id],
             publish=position_id in publish,
+            touched=touched,
         )
         if after is not None and (after.desired, after.state) != before:
             changed += 1
@@ -153,17 +180,19 @@ def refresh_desired(channel: Channel, position_ids: Iterable[int] | None = None)
     return changed
 
 
-def refresh_all(position_ids: Iterable[int] | None = None) -> dict[str, int]:
+def refresh_all(
+    position_ids: Iterable[int] | None = None, *, touched: bool = False
+) -> dict[str, int]:
     """Refresh every channel's rows (for these positions); return changes per channel code."""
     ids = None if position_ids is None else list(position_ids)
     channels = db.session.scalars(sa.select(Channel).order_by(Channel.id)).all()
-    return {channel.code: refresh_desired(channel, ids) for channel in channels}
+    return {channel.code: refresh_desired(channel, ids, touched=touched) for channel in channels}
 
 
 def on_position_changed(position: Position, reason: str | None = None, **_extra) -> None:
     """Write the rows for a position that was published, revised, closed, expired …"""
     logger.debug("position %s changed (%s): refreshing channel rows", position.id, reason)
-    refresh_all([position.id])
+    refresh_all([position.id], touched=True)
 
 
 def on_employer_changed(employer: Employer, reason: str | None = None, **_extra) -> None:

@@ -5,18 +5,12 @@ import json
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairPosition, Participation
 from recruit.formatting import to_local
+from recruit.links import public_url
 from recruit.positions.models import Position
-
-
-def public_url(position: Position) -> str:
-    """Return the public page of a position, built from PUBLIC_BASE_URL."""
-    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    return f"{base}/positions/{position.id}"
 
 
 def fairs_of(position_ids: list[int]) -> dict[int, list[dict[str, str]]]:
@@ -85,7 +79,7 @@ def build_document(position: Position, fairs: list[dict[str, str]] | None = None
         "fairs": fairs,
         "date_posted": to_local(position.published_at or position.created_at).date().isoformat(),
         "valid_through": position.valid_until.isoformat(),
-        "url": public_url(position),
+        "url": public_url("positions.detail", position_id=position.id),
     }
 
 

@@ -22,7 +22,10 @@ AUDIENCES = [
     (r"\w+ /api/v1/employer/", {Role.EMPLOYER}),
     (r"\w+ /api/v1/manage/", {Role.ADMIN, Role.ORGANIZER}),
     (r"\w+ /api/v1/reports/", {Role.ADMIN, Role.ORGANIZER, Role.VIEWER}),
-    # The channels service decides who may change them (admins and the city organizer).
+    # Channel settings name where a token goes: the admin's alone; staff read, the city
+    # organizer queues syncs and retries (the channels service decides, county reads only).
+    (r"patch /api/v1/channels/", {Role.ADMIN}),
+    (r"\w+ /api/v1/admin/", {Role.ADMIN}),
     (r"\w+ /api/v1/(channels|sync)", {Role.ADMIN, Role.ORGANIZER}),
     (r"get /api/v1/(fairs|positions|employers)", EVERYONE),
 ]

@@ -5,10 +5,10 @@ closes the fair and reads back a summary whose numbers match what it sent. Every
 is looked up in /api/v1/openapi.json first.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from recruit.auth.models import Role
-from recruit.formatting import local_today
+from recruit.formatting import LOCAL_TZ
 from recruit.validators import uscc_check_char
 from tests.conftest import TEST_PASSWORD
 
@@ -55,7 +55,10 @@ def test_a_script_runs_a_fair_from_the_openapi_document_alone(client, db, make_u
     organizer = make_user(Role.ORGANIZER, region_code="430200")
     db.session.commit()
     api = Client(client)
-    day = local_today() + timedelta(days=3)
+    # The fair starts in an hour: employers may still sign up (until the deadline, half an hour
+    # from now), and the day's records are already open (two hours before the start).
+    starts = (datetime.now(LOCAL_TZ) + timedelta(hours=1)).replace(second=0, microsecond=0)
+    day = starts.date()
 
     employers = []
     for n in (1, 2):
@@ -117,11 +120,11 @@ def test_a_script_runs_a_fair_from_the_openapi_document_alone(client, db, make_u
             "mode": "offline",
             "region_code": "430211",
             "venue": "株洲市人力资源市场",
-            "starts_at": f"{day.isoformat()}T09:00:00",
-            "ends_at": f"{day.isoformat()}T12:00:00",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=3)).isoformat(),
             "organizer_unit": "株洲市公共就业服务中心",
             "booth_capacity": 10,
-            "registration_deadline": f"{(day - timedelta(days=1)).isoformat()}T17:00:00",
+            "registration_deadline": (starts - timedelta(minutes=30)).isoformat(),
         },
     )
     api.call(

@@ -12,7 +12,7 @@ from recruit.hires.models import TentativeHire
 
 @pytest.fixture
 def held_fair(db, make_fair, make_position):
-    fair = make_fair(day=local_today(), region_code="430211", status=FairStatus.HELD)
+    fair = make_fair(live=True, region_code="430211", status=FairStatus.HELD)
     position = make_position()
     part = Participation(fair=fair, employer=position.employer, status=ParticipationStatus.APPROVED)
     part.fair_positions.append(FairPosition(position=position, openings=5))

@@ -130,6 +130,14 @@ def test_position_rules_answer_422_naming_the_field(client, employer_headers):
     refused = client.post(f"/api/v1/employer/positions/{blocked['id']}/submit", headers=headers)
     assert refused.status_code in (409, 422)
     assert "限男性" in refused.get_json()["message"] + str(refused.get_json()["errors"])
+    explained = client.post(
+        f"/api/v1/employer/positions/{blocked['id']}/submit",
+        json={"explanation": "井下作业，按《矿山安全法》女职工禁忌从事"},
+        headers=headers,
+    )
+    assert explained.status_code == 200
+    assert explained.get_json()["position"]["status"]["value"] == "pending"
+    assert any("限男性" in warning for warning in explained.get_json()["warnings"])
 
 
 def test_an_employer_reaches_only_its_own_records(client, employer_headers, make_fair):

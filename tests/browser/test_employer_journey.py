@@ -127,6 +127,8 @@ def test_a_new_employer_registers_posts_signs_up_and_records_an_outcome(page, li
     expect(page.locator("body")).not_to_contain_text("11010519491231002X")
     intent.get_by_label("结果").select_option(label="已录用")
     intent.get_by_label("日期").fill(local_today().isoformat())
+    # Recording a hire asks first (one tap must not record one by mistake).
+    page.once("dialog", lambda dialog: dialog.accept())
     intent.get_by_role("button", name="登记").click()
     expect(page.get_by_role("alert").first).to_contain_text("已记录 刘晓燕 的结果：已录用")
 

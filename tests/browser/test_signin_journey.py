@@ -1,4 +1,4 @@
-"""Journey: the demo organizer signs in and sees the Chinese home page."""
+"""Journey: the demo organizer signs in to the workspace and reads the Chinese home page."""
 
 from datetime import date
 
@@ -9,7 +9,7 @@ from recruit.formatting import bureau_number, local_today
 from recruit.reports.metrics import compute_metrics
 
 
-def test_demo_organizer_signs_in_and_sees_the_home_page_in_chinese(page, live_server):
+def test_demo_organizer_signs_in_to_the_workspace_and_reads_the_home_page(page, live_server):
     with live_server.app.app_context():
         today = local_today()
         expected = compute_metrics(date(today.year, 1, 1), today)
@@ -27,8 +27,11 @@ def test_demo_organizer_signs_in_and_sees_the_home_page_in_chinese(page, live_se
     page.get_by_role("button", name="登录").click()
 
     expect(page.get_by_role("alert")).to_contain_text("欢迎，市人社局招聘会科")
+    # Straight to the organizer's own workspace.
+    expect(page.get_by_role("heading", name="管理工作台")).to_be_visible()
     expect(page.get_by_test_id("current-user")).to_contain_text("组织者")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+    page.get_by_role("link", name="株洲招聘会").first.click()
     # The demo data set's upcoming fairs and this year's closed fairs are on the page.
     expect(page.get_by_test_id("upcoming-fairs")).to_contain_text("醴陵市陶瓷产业链冬季专场招聘会")
     for testid, value in (

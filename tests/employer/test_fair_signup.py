@@ -129,7 +129,7 @@ def test_withdraw_before_the_deadline_and_sign_up_again(
     client.post(f"/employer/fairs/{open_fair.id}/signup", data=form)
     participation = _participation(db, signed_in.employer, open_fair)
 
-    client.post(f"/employer/participations/{participation.id}/withdraw")
+    client.post(f"/employer/participations/{participation.id}/withdraw", data={"confirm": "1"})
     assert participation.status is ParticipationStatus.WITHDRAWN
 
     client.post(
@@ -152,7 +152,9 @@ def test_withdraw_after_the_deadline_is_refused(client, db, signed_in, make_fair
     db.session.commit()
 
     page = client.post(
-        f"/employer/participations/{participation.id}/withdraw", follow_redirects=True
+        f"/employer/participations/{participation.id}/withdraw",
+        data={"confirm": "1"},
+        follow_redirects=True,
     ).get_data(as_text=True)
 
     assert "报名已截止，不能在线撤回" in page

@@ -36,10 +36,15 @@ def test_record_hired_then_started(client, db, signed_in, make_position, make_fa
     hired_on = local_today() - timedelta(days=5)
     started_on = local_today() - timedelta(days=1)
 
-    client.post(f"/employer/outcomes/{hire.id}", data={"outcome": "hired", "on": hired_on})
+    client.post(
+        f"/employer/outcomes/{hire.id}", data={"outcome": "hired", "on": hired_on, "confirm": "1"}
+    )
     assert (hire.outcome, hire.hired_on, hire.outcome_on) == (Outcome.HIRED, hired_on, hired_on)
 
-    client.post(f"/employer/outcomes/{hire.id}", data={"outcome": "started", "on": started_on})
+    client.post(
+        f"/employer/outcomes/{hire.id}",
+        data={"outcome": "started", "on": started_on, "confirm": "1"},
+    )
     assert hire.outcome is Outcome.STARTED
     assert (hire.hired_on, hire.started_on) == (hired_on, started_on)
 
@@ -98,7 +103,7 @@ def test_a_refused_outcome_is_shown_to_the_employer(
 
     page = client.post(
         f"/employer/outcomes/{hire.id}",
-        data={"outcome": "hired", "on": tomorrow},
+        data={"outcome": "hired", "on": tomorrow, "confirm": "1"},
         follow_redirects=True,
     ).get_data(as_text=True)
 

@@ -150,7 +150,10 @@ def test_a_blocking_phrase_refuses_submission_with_the_phrase_shown(
     client, db, signed_in, make_position, description, phrase
 ):
     position = make_position(
-        employer=signed_in.employer, status=PositionStatus.DRAFT, description=description
+        employer=signed_in.employer,
+        status=PositionStatus.DRAFT,
+        title="陶瓷包装工",
+        description=description,
     )
 
     page = client.post(f"/employer/positions/{position.id}/submit", follow_redirects=True).get_data(
@@ -158,6 +161,8 @@ def test_a_blocking_phrase_refuses_submission_with_the_phrase_shown(
     )
 
     assert f"“{phrase}”" in page
+    # Sent from the list of positions: the refusal names the one it is about.
+    assert page.count("岗位“陶瓷包装工”：") == 1
     assert position.status is PositionStatus.DRAFT
 
 
@@ -321,7 +326,7 @@ def test_close_and_reopen_an_approved_position(client, db, signed_in, make_posit
     position = make_position(employer=signed_in.employer)
     position.published_at = position.created_at
 
-    client.post(f"/employer/positions/{position.id}/close")
+    client.post(f"/employer/positions/{position.id}/close", data={"confirm": "1"})
     assert position.status is PositionStatus.CLOSED
     client.post(f"/employer/positions/{position.id}/reopen")
     assert position.status is PositionStatus.OPEN
@@ -365,3 +370,10 @@ def test_a_parse_error_and_rule_errors_are_shown_together(client, db, signed_in,
     assert "岗位名称：必填" in page
     assert "有效期至：请填写日期" in page
     assert "招聘人数：至少 1 人" not in page
+
+
+def test_a_new_position_starts_valid_for_ninety_days(client, signed_in):
+    from recruit.positions.services import default_valid_until
+
+    page = client.get("/employer/positions/new").get_data(as_text=True)
+    assert f'value="{default_valid_until().isoformat()}"' in page

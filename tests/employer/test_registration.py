@@ -125,3 +125,10 @@ def test_an_empty_form_lists_every_required_field_at_once(client, db):
     ):
         assert message in page
     assert 'placeholder="None"' not in page
+
+
+def test_the_district_is_chosen_not_defaulted(client):
+    page = client.get("/employers/register").get_data(as_text=True)
+    select = page.split('id="region_code"', 1)[1].split("</select>", 1)[0]
+    first = select.split("<option", 2)[1]
+    assert 'value=""' in first and "请选择" in first

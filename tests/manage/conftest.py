@@ -32,6 +32,9 @@ def open_fair(db, make_fair, make_position):
 
     def factory(**kwargs) -> FairSetup:
         kwargs.setdefault("status", FairStatus.OPEN)
+        if "day" not in kwargs and "starts_at" not in kwargs:
+            # Under way now: the day's records (check-ins, counts, intents) are open.
+            kwargs["live"] = True
         fair = make_fair(**kwargs)
         position = make_position()
         part = Participation(

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
 from recruit.auth.models import Role
+from recruit.db_types import utcnow
 from recruit.errors import Conflict, Invalid, ServiceError, Stale
 from recruit.extensions import db as _db
 from recruit.fairs import credit, lifecycle, onsite, participations, queries, summary
@@ -208,6 +209,35 @@ def test_fair_positions_are_the_employers_open_positions(city_organizer, make_fa
 # --- on the day -------------------------------------------------------------------
 
 
+def test_the_days_records_open_two_hours_before_the_start(city_organizer, open_fair):
+    from recruit.errors import Conflict
+
+    soon = open_fair(
+        starts_at=utcnow() + timedelta(hours=2, minutes=10),
+        ends_at=utcnow() + timedelta(hours=6),
+    )
+    with pytest.raises(Conflict, match="开始前两小时"):
+        onsite.add_tally(soon.fair, 5, TallySource.GATE, by=city_organizer)
+    with pytest.raises(Conflict, match="开始前两小时"):
+        onsite.check_in(soon.part, by=city_organizer)
+    almost = open_fair(
+        starts_at=utcnow() + timedelta(hours=1, minutes=50),
+        ends_at=utcnow() + timedelta(hours=6),
+    )
+    onsite.add_tally(almost.fair, 5, TallySource.GATE, by=city_organizer)
+
+
+def test_after_the_fair_a_record_is_a_late_entry_with_a_reason(db, city_organizer, open_fair):
+    over = open_fair(
+        starts_at=utcnow() - timedelta(hours=6), ends_at=utcnow() - timedelta(minutes=5)
+    )
+    with pytest.raises(Invalid, match="补录原因"):
+        onsite.check_in(over.part, by=city_organizer)
+    onsite.check_in(over.part, by=city_organizer, late_reason="企业到场时漏签")
+    entry = _actions(db, "participation.check_in")[-1]
+    assert entry.summary["late_reason"] == "企业到场时漏签"
+
+
 def test_check_in_records_the_time_once(db, city_organizer, open_fair):
     setup = open_fair()
     onsite.check_in(setup.part, by=city_organizer)
@@ -315,10 +345,12 @@ def test_the_summary_of_a_closed_fair_matches_the_report_metrics(
     absent_position = make_position(occupation_major_group=2, openings=7)
     absent = participations.add_participation(fair, absent_position.employer.id, by=city_organizer)
     participations.set_fair_positions(absent, {absent_position.id: 7}, by=city_organizer)
-    onsite.check_in(setup.part, by=city_organizer)
-    onsite.add_tally(fair, 120, TallySource.GATE, by=city_organizer)
-    onsite.add_tally(fair, 30, TallySource.SCAN, by=city_organizer)
-    onsite.add_tally(fair, -5, TallySource.GATE, by=city_organizer, reason="重复")
+    # The fair was in February: everything is entered afterwards, as late entries.
+    late = "纸质登记表补录"
+    onsite.check_in(setup.part, by=city_organizer, late_reason=late)
+    onsite.add_tally(fair, 120, TallySource.GATE, by=city_organizer, late_reason=late)
+    onsite.add_tally(fair, 30, TallySource.SCAN, by=city_organizer, late_reason=late)
+    onsite.add_tally(fair, -5, TallySource.GATE, by=city_organizer, reason="重复", late_reason=late)
     _hire(db, fair, setup.position, [PriorityGroup.GRADUATE.value], n=3)
     _hire(db, fair, setup.position, [], outcome=Outcome.STARTED, n=1)
 

@@ -137,7 +137,7 @@ def test_a_file_with_errors_writes_nothing_and_lists_every_row(
     stranger = make_position()
     rows = [
         ("李四", "男", "13907310002", "", "", "", pid),
-        ("", "女", "12345", "110105194912310021", "小学", "外星人", stranger.id),
+        ("", "女", "12345", "110105194912310021", "幼儿园", "外星人", stranger.id),
         ("李四", "男", "13907310002", "", "", "", pid),
     ]
     result = imports.import_hires(setup.fair, _workbook(rows), by=city_organizer)
@@ -207,3 +207,19 @@ def test_the_export_holds_full_contact_details_and_is_audited(
     assert rows[1][1:4] == ("张三", "男", "13907310001")
     entry = db.session.scalars(sa.select(AuditLog).where(AuditLog.action == "hire.export")).one()
     assert entry.user_id == organizer.id and entry.summary == {"fair_id": setup.fair.id, "rows": 1}
+
+
+def test_the_template_offers_drop_downs_for_coded_columns(open_fair, city_organizer):
+    setup = open_fair()
+    template = io.BytesIO(imports.build_import_template(setup.fair, by=city_organizer))
+    book = openpyxl.load_workbook(template)
+    try:
+        validations = {
+            str(v.sqref).split(":")[0]: v.formula1
+            for v in book["就业意向"].data_validations.dataValidation
+        }
+    finally:
+        book.close()
+    assert validations["B2"] == '"男,女"'
+    assert "小学" in validations["E2"] and "不限" not in validations["E2"]
+    assert validations["G2"] == "岗位列表!$A$2:$A$2"

@@ -60,11 +60,13 @@ def test_rejecting_a_position_sends_it_back_to_draft_with_the_reason(make_positi
     assert position.review_note == "请写明工作时间"
 
 
-def test_a_position_with_discriminatory_text_cannot_be_approved(make_position, city_organizer):
+def test_a_flagged_position_is_approved_only_with_a_recorded_reason(make_position, city_organizer):
     position = make_position(status=PositionStatus.PENDING, description="限男性，包吃住")
-    with pytest.raises(Conflict, match="限男性"):
+    with pytest.raises(Invalid, match="限男性"):
         review_position(position, True, by=city_organizer)
     assert position.status is PositionStatus.PENDING
+    review_position(position, True, by=city_organizer, note="井下作业，法定禁忌女职工从事")
+    assert position.status is PositionStatus.OPEN
 
 
 def test_the_queue_holds_only_records_in_the_reviewers_scope(

@@ -66,7 +66,7 @@ def test_a_liling_organizer_sees_and_changes_only_liling_fairs(
     assert theirs.status is FairStatus.PLANNED
     for path in ("edit", "day", "participants", "intents", "import", "poster", "qr.svg"):
         assert client.get(f"/manage/fairs/{theirs.id}/{path}").status_code == 404, path
-    assert client.post(f"/manage/fairs/{theirs.id}/close").status_code == 404
+    assert client.post(f"/manage/fairs/{theirs.id}/close", data={"confirm": "1"}).status_code == 404
     assert (
         client.post(f"/manage/fairs/{theirs.id}/day/tally", data={"count": "5"}).status_code == 404
     )
@@ -154,7 +154,8 @@ def test_status_buttons_move_the_fair_and_cancelling_needs_a_reason(
     client.post(f"/manage/fairs/{fair.id}/status", data={"status": "open"})
     assert fair.status is FairStatus.OPEN
     response = client.post(
-        f"/manage/fairs/{fair.id}/status", data={"status": "cancelled", "reason": ""}
+        f"/manage/fairs/{fair.id}/status",
+        data={"status": "cancelled", "reason": "", "confirm": "1"},
     )
     assert "请填写取消原因" in _text(client.get(response.location))
     assert fair.status is FairStatus.OPEN
@@ -307,7 +308,7 @@ def test_closing_leads_to_the_summary_with_the_numbers(
     login_as(city_organizer)
     client.post(f"/manage/fairs/{setup.fair.id}/day/{setup.part.id}/check-in")
     client.post(f"/manage/fairs/{setup.fair.id}/day/tally", data={"count": "25", "source": "scan"})
-    response = client.post(f"/manage/fairs/{setup.fair.id}/close")
+    response = client.post(f"/manage/fairs/{setup.fair.id}/close", data={"confirm": "1"})
     assert response.location.endswith(f"/manage/fairs/{setup.fair.id}/summary")
     body = _text(client.get(response.location))
     assert "1家企业记为到场，0家记为未到场" in body
@@ -317,15 +318,17 @@ def test_closing_leads_to_the_summary_with_the_numbers(
 
 
 def test_the_poster_and_qr_point_at_the_public_fair_page(
-    client, login_as, city_organizer, make_fair
+    app, client, login_as, city_organizer, make_fair, monkeypatch
 ):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://zhaopin.example.cn")
     fair = make_fair()
     login_as(city_organizer)
     qr = client.get(f"/manage/fairs/{fair.id}/qr.svg")
     assert qr.mimetype == "image/svg+xml"
     assert b'<svg xmlns="http://www.w3.org/2000/svg"' in qr.data
+    # The public address, not the one the clerk's browser happened to use (here "localhost").
     poster = _text(client.get(f"/manage/fairs/{fair.id}/poster"))
-    assert f"http://localhost/fairs/{fair.id}" in poster
+    assert f"https://zhaopin.example.cn/fairs/{fair.id}" in poster
     assert "viewBox=" in poster  # the printed code scales to the poster, not clipped
 
 
@@ -480,7 +483,9 @@ def test_an_action_racing_with_another_save_gets_a_clear_message(
     setup = open_fair()
     monkeypatch.setattr(lifecycle, "close_fair", racing_close)
     login_as(city_organizer)
-    response = client.post(f"/manage/fairs/{setup.fair.id}/close", follow_redirects=True)
+    response = client.post(
+        f"/manage/fairs/{setup.fair.id}/close", data={"confirm": "1"}, follow_redirects=True
+    )
     assert "其他人刚刚修改了这场招聘会，您的操作未执行" in _text(response)
     assert setup.fair.status is FairStatus.OPEN
 
@@ -527,3 +532,29 @@ def test_a_refused_positions_form_keeps_the_ticks_and_numbers(
     )
     assert response.status_code == 302
     assert [(fp.position_id, fp.openings) for fp in setup.part.fair_positions] == [(second.id, 2)]
+
+
+def test_every_manage_page_title_is_plain_text(client, login_as, city_organizer, open_fair):
+    setup = open_fair()
+    login_as(city_organizer)
+    for path in ("/manage/", "/manage/review", "/manage/fairs", f"/manage/fairs/{setup.fair.id}"):
+        page = _text(client.get(path))
+        title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+        assert "<" not in title and ">" not in title, (path, title)
+
+
+def test_a_form_posted_with_an_expired_token_comes_back_filled_in(
+    app, client, login_as, city_organizer, monkeypatch
+):
+    login_as(city_organizer)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    response = client.post(
+        "/manage/fairs/new",
+        data=_fair_form(title="停留太久的招聘会", csrf_token="expired"),
+    )
+    assert response.status_code == 302 and response.location.endswith("/manage/fairs/new")
+    page = _text(client.get(response.location))
+    assert "您填写的内容已保留" in page
+    assert 'value="停留太久的招聘会"' in page and 'name="csrf_token"' in page
+    # Shown once: the next visit starts empty.
+    assert "停留太久的招聘会" not in _text(client.get("/manage/fairs/new"))

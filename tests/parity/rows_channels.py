@@ -10,7 +10,9 @@ import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
 from recruit.auth.actors import system
+from recruit.channels.endpoints import http_host_refused, token_env_refused
 from recruit.channels.models import BASE_URL_MAX, Channel, ChannelPosting, PostingState, SyncRun
+from recruit.channels.services import BAD_CONCURRENCY
 from recruit.extensions import db as DB
 from recruit.sync.services import run_channel_sync
 from tests.parity.rule import Kit, Rule
@@ -21,8 +23,20 @@ NO_ENDPOINT = "启用接口推送渠道前须先设置接口地址和令牌环�
 NOT_FAILED = "只有失败的岗位可以重试。"
 LONG_URL = "https://portal.example.cn/" + "a" * BASE_URL_MAX
 XJY_TOKEN = "RECRUIT_CHANNEL_XJY_TOKEN"
+BAD_TOKEN_ENV = token_env_refused("xjy")
 
-_SCHEDULE_INPUT = re.compile(r'<input\b[^>]*\bname="schedule"[^>]*\bvalue="([^"]*)"')
+_SCHEDULE_DAY = re.compile(
+    r'<select\b[^>]*\bname="schedule\.day".*?<option\b[^>]*\bselected[^>]*\bvalue="(\w+)"'
+    r'|<select\b[^>]*\bname="schedule\.day".*?<option\b[^>]*\bvalue="(\w+)"[^>]*\bselected',
+    re.S,
+)
+_SCHEDULE_TIME = re.compile(r'<input\b[^>]*\bname="schedule\.time"[^>]*\bvalue="([^"]*)"')
+
+
+def schedule_form(schedule: str) -> dict:
+    """Return a schedule as the page posts it: a weekday picked and a time."""
+    day, _, at = schedule.partition(" ")
+    return {"schedule.day": day, "schedule.time": at}
 
 
 def channels_as_they_are(r: dict) -> dict:
@@ -36,6 +50,7 @@ def channels_as_they_are(r: dict) -> dict:
             c.scope_regions,
             c.scope_industry_chains,
             c.scope_fair_types,
+            c.concurrency,
         )
         for c in DB.session.scalars(sa.select(Channel))
     }
@@ -74,7 +89,14 @@ def settings(code: str, changes: dict, form: dict, command: list[str] | None = N
     """Change settings: the page posts the whole form, the API and the command the changes."""
     return dict(
         arrange=nothing,
-        page=lambda r: ("post", f"/channels/{code}", {"schedule": "mon 02:00", **form}),
+        page=lambda r: (
+            "post",
+            f"/channels/{code}/settings",
+            {
+                **schedule_form(form.get("schedule", "mon 02:00")),
+                **{name: value for name, value in form.items() if name != "schedule"},
+            },
+        ),
         api=lambda r: ("patch", f"/api/v1/channels/{code}", changes),
         command=None if command is None else lambda r: ["channels", "set", code, *command],
         effect=channels_as_they_are,
@@ -118,7 +140,8 @@ def schedule_shown(answer) -> str:
     """Return the schedule the answer shows: the API's field, the page's form control."""
     if answer.door == "api":
         return answer.data["schedule"]
-    return _SCHEDULE_INPUT.search(answer.text).group(1)
+    day = _SCHEDULE_DAY.search(answer.text)
+    return f"{day.group(1) or day.group(2)} {_SCHEDULE_TIME.search(answer.text).group(1)}"
 
 
 def posting_state(r: dict) -> str:
@@ -165,7 +188,7 @@ ROWS = [
     ),
     Rule(
         "channel: unknown scope region",
-        actor="city",
+        actor="admin",
         **settings(
             "jycs",
             {"scope_regions": ["999999"]},
@@ -229,15 +252,64 @@ ROWS = [
         says=NOT_FAILED,
     ),
     Rule(
-        "channel: the city organizer changes a schedule",
-        actor="city",
+        "channel: an admin changes a schedule",
+        actor="admin",
         arrange=lambda k: {"actor_id": k.actor.id},
-        page=lambda r: ("post", "/channels/jycs", {"schedule": "TUE 3:30"}),
+        page=lambda r: ("post", "/channels/jycs/settings", schedule_form("tue 03:30")),
         api=lambda r: ("patch", "/api/v1/channels/jycs", {"schedule": "TUE 3:30"}),
         effect=schedule_and_audit,
         expect="ok",
         after=("tue 03:30", [(True, ["mon 02:00", "tue 03:30"])]),
         shows=schedule_shown,
         shown="tue 03:30",
+    ),
+    Rule(
+        "channel: the city organizer changes settings",
+        actor="city",
+        **settings(
+            "xjy",
+            {"base_url": "https://collector.example.net/"},
+            {"base_url": "https://collector.example.net/", "token_env": XJY_TOKEN},
+        ),
+        expect="forbidden",
+    ),
+    Rule(
+        "channel: a token variable other than the channel's own",
+        actor="admin",
+        **settings(
+            "xjy",
+            {"token_env": "SECRET_KEY"},
+            {"base_url": "", "token_env": "SECRET_KEY"},
+            ["--token-env", "SECRET_KEY"],
+        ),
+        expect="invalid",
+        fields=frozenset({"token_env"}),
+        says=BAD_TOKEN_ENV,
+    ),
+    Rule(
+        "channel: plain http to a host not allowed",
+        actor="admin",
+        **settings(
+            "xjy",
+            {"base_url": "http://10.0.0.8:8080/api"},
+            {"base_url": "http://10.0.0.8:8080/api", "token_env": XJY_TOKEN},
+            ["--base-url", "http://10.0.0.8:8080/api"],
+        ),
+        expect="invalid",
+        fields=frozenset({"base_url"}),
+        says=http_host_refused("10.0.0.8"),
+    ),
+    Rule(
+        "channel: concurrency out of bounds",
+        actor="admin",
+        **settings(
+            "xjy",
+            {"concurrency": 64},
+            {"base_url": "", "token_env": XJY_TOKEN, "concurrency": "64"},
+            ["--concurrency", "64"],
+        ),
+        expect="invalid",
+        fields=frozenset({"concurrency"}),
+        says=BAD_CONCURRENCY,
     ),
 ]

@@ -13,7 +13,7 @@ from recruit.extensions import db as DB
 from recruit.fairs.models import FairStatus, Participation, ParticipationStatus
 from recruit.formatting import LOCAL_TZ, local_today
 from recruit.hires.models import TentativeHire
-from recruit.positions.models import MAX_OPENINGS, Position
+from recruit.positions.models import MAX_OPENINGS, Position, PositionStatus
 from recruit.positions.services import update_position
 from tests.employer.helpers import make_hire
 from tests.parity.rule import Kit, Rule
@@ -120,6 +120,25 @@ def own_position(k: Kit) -> dict:
         employer=k.actor.employer, title="本企业岗位", description="负责装配"
     )
     return {"position_id": position.id, "title": position.title}
+
+
+def restricting_draft(k: Kit) -> dict:
+    """Arrange an own draft whose description restricts by sex (a blocking phrase)."""
+    position = k.make_position(
+        employer=k.actor.employer,
+        title="限制性别的草稿",
+        description="限男性，包吃住",
+        status=PositionStatus.DRAFT,
+    )
+    return {"position_id": position.id, "title": position.title}
+
+
+def _submit(explanation: str | None) -> dict:
+    body = None if explanation is None else {"explanation": explanation}
+    return {
+        "page": lambda r: ("post", f"{E}/positions/{r['position_id']}/submit", body),
+        "api": lambda r: ("post", f"{A}/positions/{r['position_id']}/submit", body),
+    }
 
 
 def someone_elses_position(k: Kit) -> dict:
@@ -267,6 +286,23 @@ ROWS = [
         effect=the_position,
         expect="conflict",
         fields=frozenset(),
+    ),
+    Rule(
+        "employer: a draft restricting by sex is refused at submission",
+        actor="employer",
+        arrange=restricting_draft,
+        **_submit(None),
+        effect=the_position,
+        expect="invalid",
+    ),
+    Rule(
+        "employer: with an explanation, such a draft goes to review for a reviewer to judge",
+        actor="employer",
+        arrange=restricting_draft,
+        **_submit("井下作业，女职工禁忌从事"),
+        effect=lambda r: the_position(r)[0],
+        expect="ok",
+        after="pending",
     ),
     Rule(
         "employer: signing up after the deadline is refused",

@@ -4,6 +4,8 @@ A 醴陵 (430281) organizer reaches nothing outside 醴陵; the city organizer (
 limits and state rules, and sees seekers masked unless one record is disclosed and audited.
 """
 
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
@@ -271,6 +273,23 @@ ROWS = [
         effect=_offers,
     ),
     Rule(
+        "limit: a fair's times fall in 1900–2100",
+        actor="city",
+        arrange=lambda k: {"fair": k.fair(status=FairStatus.PLANNED)},
+        expect="invalid",
+        page=lambda r: (
+            "post",
+            f"{M}/{r['fair'].id}/edit",
+            _fair_form(r["fair"], starts_at="0001-01-01T02:00"),
+        ),
+        api=lambda r: (
+            "put",
+            f"{A}/fairs/{r['fair'].id}",
+            _fair_body(r["fair"], starts_at="0001-01-01T02:00:00+08:00"),
+        ),
+        effect=_fair_state,
+    ),
+    Rule(
         "limit: at most 5000 booths",
         actor="city",
         arrange=lambda k: {"fair": k.fair(status=FairStatus.PLANNED)},
@@ -334,6 +353,53 @@ ROWS = [
             {"approve": False, "note": "不" * 501},
         ),
         effect=_participations,
+    ),
+    Rule(
+        "state: the day's records open two hours before the start",
+        actor="city",
+        arrange=lambda k: {
+            "fair": k.fair(
+                starts_at=utcnow() + timedelta(hours=3), ends_at=utcnow() + timedelta(hours=6)
+            )
+        },
+        expect="conflict",
+        page=lambda r: ("post", f"{M}/{r['fair'].id}/day/tally", {"count": "5", "source": "gate"}),
+        api=lambda r: ("post", f"{A}/fairs/{r['fair'].id}/tallies", {"count": 5}),
+        effect=_tallies,
+    ),
+    Rule(
+        "state: after the fair a count is a late entry with a reason",
+        actor="city",
+        arrange=lambda k: {
+            "fair": k.fair(
+                starts_at=utcnow() - timedelta(hours=5), ends_at=utcnow() - timedelta(hours=1)
+            )
+        },
+        expect="invalid",
+        page=lambda r: ("post", f"{M}/{r['fair'].id}/day/tally", {"count": "5", "source": "gate"}),
+        api=lambda r: ("post", f"{A}/fairs/{r['fair'].id}/tallies", {"count": 5}),
+        effect=_tallies,
+    ),
+    Rule(
+        "state: a late entry with its reason is recorded",
+        actor="city",
+        arrange=lambda k: {
+            "fair": k.fair(
+                starts_at=utcnow() - timedelta(hours=5), ends_at=utcnow() - timedelta(hours=1)
+            )
+        },
+        expect="created",
+        page=lambda r: (
+            "post",
+            f"{M}/{r['fair'].id}/day/tally",
+            {"count": "5", "source": "gate", "late_reason": "入口纸质登记补录"},
+        ),
+        api=lambda r: (
+            "post",
+            f"{A}/fairs/{r['fair'].id}/tallies",
+            {"count": 5, "late_reason": "入口纸质登记补录"},
+        ),
+        effect=_tallies,
     ),
     Rule(
         "state: no seeker count before registration opens",

@@ -41,7 +41,9 @@ class Kit:
     make_user: Callable
 
     def fair(self, region="430211", status=FairStatus.OPEN, **kwargs) -> Fair:
-        """Return a fair in the region, open for sign-ups unless told."""
+        """Return a fair in the region, open unless told, under way now unless given a day."""
+        if "day" not in kwargs and "starts_at" not in kwargs:
+            kwargs["live"] = True
         return self.make_fair(region_code=region, status=status, **kwargs)
 
     def approved(self, fair: Fair, openings: int = 3, **kwargs) -> Participation:

@@ -1,11 +1,13 @@
 """The parity table: every row of every domain, in one list the runner goes through."""
 
 from tests.parity import (
+    rows_auth,
     rows_channels,
     rows_employer,
     rows_organizer,
     rows_public,
     rows_reports,
+    rows_suspension,
 )
 
 RULES = [
@@ -14,4 +16,6 @@ RULES = [
     *rows_employer.ROWS,
     *rows_channels.ROWS,
     *rows_reports.ROWS,
+    *rows_auth.ROWS,
+    *rows_suspension.ROWS,
 ]

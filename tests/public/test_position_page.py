@@ -43,6 +43,19 @@ def _json_ld(page: str) -> dict:
     return json.loads(text)
 
 
+def test_the_markup_links_to_the_public_address_whatever_host_the_request_named(
+    app, client, posting, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://zhaopin.example.cn/")
+    response = client.get(f"/positions/{posting.id}", headers={"Host": "evil.example"})
+
+    doc = _json_ld(response.get_data(as_text=True))
+    assert doc["url"] == f"https://zhaopin.example.cn/positions/{posting.id}"
+    employer_id = posting.employer.id
+    assert doc["hiringOrganization"]["url"] == f"https://zhaopin.example.cn/employers/{employer_id}"
+    assert "evil.example" not in response.get_data(as_text=True)
+
+
 def test_the_page_carries_a_job_posting_with_every_field(client, posting):
     response = client.get(f"/positions/{posting.id}")
 
@@ -174,3 +187,27 @@ def test_the_page_names_the_upcoming_fairs_offering_the_position(client, db, pos
     page = client.get(f"/positions/{posting.id}").get_data(as_text=True)
 
     assert "下周专场" in page and "未审专场" not in page
+
+
+def test_a_draft_closed_before_publication_stays_unknown(client, db, make_position):
+    never = make_position(title="从未发布的草稿", status=PositionStatus.CLOSED, published_at=None)
+
+    response = client.get(f"/positions/{never.id}")
+
+    assert response.status_code == 404
+    assert "从未发布的草稿" not in response.get_data(as_text=True)
+
+
+def test_the_contact_phone_is_a_tel_link(client, db, posting):
+    posting.contact_phone = "0731-23456789"
+    db.session.flush()
+
+    page = client.get(f"/positions/{posting.id}").get_data(as_text=True)
+
+    assert 'href="tel:073123456789"' in page
+
+
+def test_the_site_icon_is_served(client):
+    with client.get("/favicon.ico") as response:
+        assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+        assert b"<svg" in response.data

@@ -147,3 +147,25 @@ def test_a_broad_search_counts_up_to_the_cap_and_says_so(client, db, make_positi
     assert "共找到 3+ 个岗位" in body and "缩小范围" in body
     monkeypatch.setattr(search_page, "SEARCH_COUNT_CAP", 10)
     assert "共找到 5 个岗位" in client.get("/positions/?q=封顶计数工").get_data(as_text=True)
+
+
+def test_every_word_must_match_somewhere(client, make_employer, make_position):
+    liling = make_employer(name="醴陵某日用瓷厂", region_code="430281")
+    tianyuan = make_employer(name="天元某瓷业公司", region_code="430211")
+    make_position(employer=liling, title="陶瓷彩绘工", work_region_code="430281")
+    make_position(employer=tianyuan, title="陶瓷成型工", work_region_code="430211")
+    make_position(employer=liling, title="仓库管理员", work_region_code="430281")
+
+    for q in ("醴陵 陶瓷", "醴陵\u3000陶瓷", "  陶瓷   醴陵 "):
+        page = client.get("/positions/", query_string={"q": q}).get_data(as_text=True)
+        assert "陶瓷彩绘工" in page, q
+        assert "陶瓷成型工" not in page and "仓库管理员" not in page, q
+
+
+def test_title_matches_come_first(client, make_employer, make_position):
+    employer = make_employer(name="株洲某机械公司")
+    # The title match is the older posting: newest-first alone would put it second.
+    make_position(employer=employer, title="数控车床操作工", description="三班倒")
+    make_position(employer=employer, title="普工", description="负责数控车床上下料")
+    page = client.get("/positions/", query_string={"q": "数控车床"}).get_data(as_text=True)
+    assert page.index("数控车床操作工") < page.index("普工")

@@ -3,7 +3,7 @@ exported only after a fresh password, and never readable from the disk or the lo
 
 import logging
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from recruit.auth.models import Role, User
 from recruit.auth.tokens import create_token
 from recruit.extensions import db as _db
 from recruit.fairs.models import FairPosition, FairStatus, Participation, ParticipationStatus
-from recruit.formatting import local_today
+from recruit.formatting import LOCAL_TZ, local_today
 from recruit.hires.models import TentativeHire
 from recruit.hires.privacy import REMOVED_NAME, purge_personal_data, rotate_pii_keys
 from recruit.refdata.services import load_refdata
@@ -30,7 +30,7 @@ ID_NUMBER = "11010519491231002X"
 
 @pytest.fixture
 def hire(db, make_fair, make_position):
-    fair = make_fair(day=local_today(), status=FairStatus.HELD)
+    fair = make_fair(live=True, status=FairStatus.HELD)
     position = make_position()
     part = Participation(fair=fair, employer=position.employer, status=ParticipationStatus.ATTENDED)
     part.fair_positions.append(FairPosition(position=position, openings=3))
@@ -146,7 +146,9 @@ def test_no_phone_or_id_number_in_clear_on_disk_or_in_the_logs(tmp_path, caplog)
     headers = {"Authorization": f"Bearer {secret}"}
     from tests.api.test_openapi_script import _employer
 
-    day = local_today() + timedelta(days=2)
+    # Starts within two hours: the day's records (the intent below) are already open.
+    starts = (datetime.now(LOCAL_TZ) + timedelta(hours=1)).replace(second=0, microsecond=0)
+    day = starts.date()
     employer = client.post("/api/v1/employers", json=_employer(77)).get_json()
     client.post(
         f"/api/v1/manage/employers/{employer['employer_id']}/review",
@@ -160,8 +162,8 @@ def test_no_phone_or_id_number_in_clear_on_disk_or_in_the_logs(tmp_path, caplog)
             "type": "comprehensive",
             "mode": "offline",
             "region_code": "430211",
-            "starts_at": f"{day}T09:00:00",
-            "ends_at": f"{day}T12:00:00",
+            "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=3)).isoformat(),
             "organizer_unit": "株洲市公共就业服务中心",
         },
         headers=headers,

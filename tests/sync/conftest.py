@@ -7,7 +7,7 @@ from recruit.auth.actors import system
 from recruit.channels.models import Channel
 from recruit.sync.sandbox import SandboxState, start_sandbox
 
-TOKEN_ENV = "RECRUIT_TEST_SYNC_TOKEN"
+TOKEN_ENV = "RECRUIT_CHANNEL_XJY_TOKEN"
 TOKEN = "t5-sandbox-token"
 #: Who the tests act as when they call the services directly.
 ACTOR = system("tests.sync")

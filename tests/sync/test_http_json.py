@@ -5,12 +5,14 @@ import time
 
 import sqlalchemy as sa
 
-from recruit.channels.models import ChannelPosting, Desired, PostingState, SyncStatus
+from recruit.channels.models import Channel, ChannelPosting, Desired, PostingState, SyncStatus
 from recruit.employers.models import EmployerStatus
 from recruit.employers.signals import employer_changed
+from recruit.extensions import db as DB
 from recruit.positions.models import PositionStatus
 from recruit.positions.services import set_position_status
 from recruit.positions.signals import position_changed
+from recruit.sync.delivery import document_of
 from recruit.sync.services import run_channel_sync
 from tests.sync.conftest import ACTOR, TOKEN
 
@@ -32,6 +34,26 @@ def revise(db, position, **changes):
     position.revision += 1
     db.session.flush()
     position_changed.send(position, reason="revised")
+
+
+def key_of(position, revision=None) -> str:
+    """Return the Idempotency-Key the product sends for a position's current document."""
+    revision = position.revision if revision is None else revision
+    return f"{position.ref}:{revision}:{sandbox_hash(position)[:16]}"
+
+
+def sandbox_hash(position) -> str:
+    channel = db_channel()
+    return document_of(channel, position)[1]
+
+
+def db_channel():
+    return DB.session.scalar(sa.select(Channel).where(Channel.code == "xjy"))
+
+
+def said(run, text: str) -> bool:
+    """Whether the run's journal has a message with this text."""
+    return any(text in entry["message"] for entry in run.errors)
 
 
 def row_of(db, channel, position) -> ChannelPosting:
@@ -56,7 +78,7 @@ def test_first_sync_puts_every_open_position_with_protocol_headers(
     assert set(held) == {p.ref for p in positions}
     assert draft.ref not in held
     puts = sandbox.state.writes("PUT")
-    assert sorted(r["key"] for r in puts) == sorted(f"{p.ref}:1" for p in positions)
+    assert sorted(r["key"] for r in puts) == sorted(key_of(p, 1) for p in positions)
     document = held[positions[0].ref]["document"]
     assert document["title"] == "数控车工0"
     assert document["salary"] == {"min": 4000, "max": 6000, "unit": "MONTH", "currency": "CNY"}
@@ -124,7 +146,7 @@ def test_an_edit_sends_one_put_with_the_new_revision(db, channel, sandbox, make_
 
     puts = sandbox.state.writes()
     assert [(r["method"], r["ref"], r["key"]) for r in puts] == [
-        ("PUT", first.ref, f"{first.ref}:2")
+        ("PUT", first.ref, key_of(first, 2))
     ]
     assert run.updated == 1
     assert sandbox.state.postings[first.ref]["document"]["openings"] == 8
@@ -174,13 +196,14 @@ def test_429_waits_for_retry_after_then_succeeds(db, channel, sandbox, make_posi
 def test_retry_after_beyond_60_seconds_stops_the_channel_and_keeps_items_pending(
     db, channel, sandbox, make_position
 ):
+    channel.concurrency = 1  # nothing else in flight: the stop is the only request
     positions = open_positions(make_position, 3)
     sandbox.state.script(method="PUT", status=503, headers={"Retry-After": "120"})
 
     run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.STOPPED
-    assert "超过 60 秒" in run.errors[-1]["message"]
+    assert said(run, "超过 60 秒")
     assert len(sandbox.state.writes()) == 1
     assert all(row_of(db, channel, p).state is PostingState.PENDING for p in positions)
     assert run.skipped == 3
@@ -220,7 +243,8 @@ def test_item_failing_three_tries_stays_pending_with_its_error(db, channel, sand
     row = row_of(db, channel, position)
     assert row.state is PostingState.PENDING
     assert "HTTP 500" in row.last_error and row.attempts == 1
-    assert run.failed == 1 and run.status is SyncStatus.COMPLETED
+    # The run went on and says the item is still to go.
+    assert run.failed == 1 and run.status is SyncStatus.INCOMPLETE and run.pending == 1
     # The next run delivers it.
     assert run_channel_sync(channel, by=ACTOR).created == 1
 
@@ -245,21 +269,23 @@ def test_422_is_kept_as_failed_until_the_position_changes(db, channel, sandbox, 
     assert row_of(db, channel, position).state is PostingState.PENDING
     fixed = run_channel_sync(channel, by=ACTOR)
     assert fixed.created == 1
-    assert sandbox.state.writes()[-1]["key"] == f"{position.ref}:2"
+    assert sandbox.state.writes()[-1]["key"] == key_of(position, 2)
 
 
 def test_401_stops_the_channel_at_once(db, channel, sandbox, make_position, monkeypatch):
-    positions = open_positions(make_position, 4)
+    channel.concurrency = 4
+    positions = open_positions(make_position, 20)
     monkeypatch.setenv(channel.token_env, "wrong-token")
 
     run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.STOPPED
-    assert "认证失败（HTTP 401）" in run.errors[-1]["message"]
-    assert len(sandbox.state.requests) == 1
+    assert said(run, "认证失败（HTTP 401）")
+    # Only what was already in flight reached the portal; nothing was sent after the 401.
+    assert 1 <= len(sandbox.state.requests) <= 4 and run.skipped >= 16
     assert all(row_of(db, channel, p).state is PostingState.PENDING for p in positions)
     monkeypatch.setenv(channel.token_env, TOKEN)
-    assert run_channel_sync(channel, by=ACTOR).created == 4
+    assert run_channel_sync(channel, by=ACTOR).created == 20
 
 
 def test_missing_token_stops_the_channel_without_a_request(
@@ -271,20 +297,36 @@ def test_missing_token_stops_the_channel_without_a_request(
     run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.STOPPED
-    assert "未配置令牌" in run.errors[-1]["message"]
+    assert said(run, "未配置令牌")
     assert sandbox.state.requests == []
 
 
 def test_five_failed_items_in_a_row_open_the_circuit(db, channel, sandbox, make_position):
+    channel.concurrency = 1  # one request at a time: the numbers below are exact
     positions = open_positions(make_position, 8)
     sandbox.state.script(method="PUT", status=500, times=1000)
 
     run = run_channel_sync(channel, by=ACTOR)
 
     assert run.status is SyncStatus.STOPPED
-    assert "熔断" in run.errors[-1]["message"]
+    assert said(run, "熔断")
     assert len(sandbox.state.writes()) == 5 * 3
     assert run.failed == 5 and run.skipped == 3
+    assert all(row_of(db, channel, p).state is PostingState.PENDING for p in positions)
+
+
+def test_the_circuit_stops_every_request_in_flight(db, channel, sandbox, make_position):
+    channel.concurrency = 4
+    positions = open_positions(make_position, 30)
+    sandbox.state.script(method="PUT", status=500, times=1000)
+
+    run = run_channel_sync(channel, by=ACTOR)
+
+    assert run.status is SyncStatus.STOPPED and said(run, "熔断")
+    # Five failed items, and at most the three others in flight when the circuit opened.
+    sent = {r["ref"] for r in sandbox.state.writes()}
+    assert 5 <= len(sent) <= 8 and run.skipped >= 22
+    assert sandbox.state.stats()["overlaps"] == 0
     assert all(row_of(db, channel, p).state is PostingState.PENDING for p in positions)
 
 

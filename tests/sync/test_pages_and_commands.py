@@ -1,12 +1,21 @@
 """Channel pages, the flask commands, the position's channel states and the reminders."""
 
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import render_template_string
 
+from jobs.sync import watch_channel
 from recruit.auth.models import Role
-from recruit.channels.models import Channel, ChannelPosting, PostingState
+from recruit.channels.models import (
+    Channel,
+    ChannelPosting,
+    PostingState,
+    SyncRun,
+    SyncStatus,
+    SyncTrigger,
+)
 from recruit.channels.services import channel_states_for
 from recruit.db_types import utcnow
 from recruit.positions.models import PositionStatus
@@ -31,19 +40,34 @@ def test_channel_list_shows_last_run_and_counts(db, client, login_as, make_user,
     assert "立即同步" in page
 
 
-def test_sync_now_button_runs_the_channel(db, client, login_as, make_user, make_position):
+def test_sync_now_button_queues_the_run_for_the_scheduler_and_the_page_follows_it(
+    app, db, client, login_as, make_user, make_position
+):
     make_position()
     login_as(make_user(Role.ORGANIZER))  # city-level organizer (430200)
 
     response = client.post("/channels/jycs/sync", follow_redirects=True)
 
-    assert "同步已完成：新增 1" in response.get_data(as_text=True)
-    counts = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ChannelPosting)
-        .where(ChannelPosting.state == PostingState.SYNCED)
+    page = response.get_data(as_text=True)
+    assert "同步已排队" in page and "排队中" in page
+    assert '<meta http-equiv="refresh"' in page  # the page follows the run
+    run = db.session.scalar(sa.select(SyncRun))
+    assert run.status is SyncStatus.QUEUED and run.trigger is SyncTrigger.MANUAL
+    # Nothing ran inside the web request.
+    assert not db.session.scalar(
+        sa.select(ChannelPosting.id).where(ChannelPosting.state == PostingState.SYNCED)
     )
-    assert counts == 1
+    again = client.post("/channels/jycs/sync", follow_redirects=True).get_data(as_text=True)
+    assert "已有一次同步在排队" in again
+
+    # The scheduler process's watcher starts it.
+    assert watch_channel(app, "jycs") == "queued"
+
+    db.session.expire_all()
+    run = db.session.get(SyncRun, run.id)
+    assert run.status is SyncStatus.COMPLETED and run.created == 1 and run.processed == 1
+    page = client.get("/channels/jycs").get_data(as_text=True)
+    assert "已完成" in page and '<meta http-equiv="refresh"' not in page
 
 
 def test_county_organizer_may_look_but_not_act(db, client, login_as, make_user):
@@ -51,7 +75,15 @@ def test_county_organizer_may_look_but_not_act(db, client, login_as, make_user):
     assert client.get("/channels/jycs").status_code == 200
     assert "立即同步" not in client.get("/channels/").get_data(as_text=True)
     assert client.post("/channels/jycs/sync").status_code == 403
-    assert client.post("/channels/jycs", data={"schedule": "tue 03:00"}).status_code == 403
+    assert client.post("/channels/jycs/settings", data={"schedule": "tue 03:00"}).status_code == 403
+
+
+def test_only_admins_change_settings_the_city_organizer_reads_them(db, client, login_as, make_user):
+    login_as(make_user(Role.ORGANIZER))  # city-level: runs syncs, but does not configure
+    page = client.get("/channels/xjy").get_data(as_text=True)
+    assert "只有系统管理员可以修改渠道设置" in page and "保存设置" not in page
+    assert client.post("/channels/jycs/settings", data={"schedule": "tue 03:00"}).status_code == 403
+    assert get_channel(db, "jycs").schedule == "mon 02:00"
 
 
 def test_employers_and_viewers_cannot_open_the_channel_pages(db, client, login_as, make_user):
@@ -62,30 +94,52 @@ def test_employers_and_viewers_cannot_open_the_channel_pages(db, client, login_a
 def test_settings_form_saves_and_names_the_bad_field(db, client, login_as, make_user):
     login_as(make_user(Role.ADMIN))
     bad = client.post(
-        "/channels/xjy",
-        data={"schedule": "每周一", "base_url": "portal", "token_env": "X", "enabled": "y"},
+        "/channels/xjy/settings",
+        data={
+            "schedule.day": "mon",
+            "schedule.time": "",
+            "base_url": "portal",
+            "token_env": "X",
+            "enabled": "y",
+        },
     )
     assert bad.status_code == 200
-    assert "接口地址须以 http:// 或 https:// 开头" in bad.get_data(as_text=True)
-    assert 'value="portal"' in bad.get_data(as_text=True)
+    text = bad.get_data(as_text=True)
+    assert "接口地址须以 http:// 或 https:// 开头" in text
+    assert "令牌环境变量名须为 RECRUIT_CHANNEL_XJY_TOKEN" in text
+    assert 'value="portal"' in text
+    assert "同步时间格式应为" in text  # a time must be picked
 
     good = client.post(
-        "/channels/xjy",
+        "/channels/xjy/settings",
         data={
-            "schedule": "tue 03:30",
+            "schedule.day": "tue",
+            "schedule.time": "03:30",
             "base_url": "https://xjy.example.cn/api",
-            "token_env": "XJY_TOKEN",
+            "token_env": "RECRUIT_CHANNEL_XJY_TOKEN",
+            "concurrency": "4",
             "enabled": "y",
             "scope_regions": ["430281"],
         },
     )
     assert good.status_code == 302
     channel = get_channel(db, "xjy")
-    assert (channel.schedule, channel.enabled, channel.scope_regions) == (
+    assert (channel.schedule, channel.enabled, channel.scope_regions, channel.concurrency) == (
         "tue 03:30",
         True,
         ["430281"],
+        4,
     )
+
+
+def test_the_schedule_is_picked_as_a_weekday_and_a_time_in_chinese(db, client, login_as, make_user):
+    login_as(make_user(Role.ADMIN))
+    page = client.get("/channels/jycs").get_data(as_text=True)
+    assert '<option selected value="mon">星期一</option>' in page
+    assert '<option value="sun">星期日</option>' in page
+    assert re.search(r'<input[^>]*name="schedule\.time"[^>]*type="time"[^>]*value="02:00"', page)
+    assert "数据订阅" in client.get("/channels/").get_data(as_text=True)
+    assert "Feed" not in client.get("/channels/").get_data(as_text=True)
 
 
 def test_failed_items_are_listed_with_their_message_and_can_be_retried(
@@ -164,15 +218,20 @@ def test_channels_set_command_validates_in_chinese(db, runner):
     assert result.exit_code == 1
     assert "启用接口推送渠道前须先设置接口地址" in result.output
 
+    result = runner.invoke(args=["channels", "set", "xjy", "--token-env", "SECRET_KEY"])
+    assert result.exit_code == 1
+    assert "错误：令牌环境变量名须为 RECRUIT_CHANNEL_XJY_TOKEN" in result.output
+
     result = runner.invoke(
         args=[
             "channels", "set", "xjy", "--base-url", "http://127.0.0.1:9/", "--token-env",
-            "XJY_TOKEN", "--enable", "--schedule", "wed 01:15", "--scope-region", "430281",
+            "RECRUIT_CHANNEL_XJY_TOKEN", "--enable", "--schedule", "wed 01:15",
+            "--scope-region", "430281", "--concurrency", "12",
         ]
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     listing = runner.invoke(args=["channels", "list"]).output
-    assert "wed 01:15" in listing and "430281" in listing
+    assert "wed 01:15" in listing and "430281" in listing and " 12 " in listing
 
     result = runner.invoke(args=["channels", "set", "xjy", "--scope-region", "999999"])
     assert result.exit_code == 1 and "范围地区代码不存在：999999" in result.output

@@ -11,6 +11,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from jobs import JOB_DEFAULTS, build_scheduler, catch_up
 from jobs.housekeeping import expire_positions_job, purge_login_attempts_job
 from jobs.schedule import SHANGHAI, last_slot, weekly_trigger
+from recruit.auth.models import Role, UserSession
 from recruit.auth.throttle import LoginAttempt
 from recruit.channels.models import SyncRun
 from recruit.channels.services import parse_schedule
@@ -98,15 +99,29 @@ def test_daily_expiry_job_expires_positions_past_valid_until(app, db, make_posit
     assert db.session.get(Position, fresh_id).status is PositionStatus.OPEN
 
 
-def test_daily_housekeeping_removes_sign_in_failures_older_than_a_day(app, db):
+def test_daily_housekeeping_removes_old_sign_in_failures_and_ended_sessions(app, db, make_user):
+    viewer = make_user(Role.VIEWER)
+    now = utcnow()
+    week_ago = now - timedelta(days=8)
     db.session.add_all(
         [
-            LoginAttempt(username="old", address="10.0.0.1", at=utcnow() - timedelta(days=2)),
-            LoginAttempt(username="new", address="10.0.0.1", at=utcnow() - timedelta(hours=2)),
+            LoginAttempt(username="old", address="10.0.0.1", at=now - timedelta(days=2)),
+            LoginAttempt(username="new", address="10.0.0.1", at=now - timedelta(hours=2)),
+            UserSession(
+                user=viewer,
+                key_hash="a" * 64,
+                created_at=week_ago,
+                expires_at=now,
+                ended_at=week_ago,
+            ),
+            UserSession(
+                user=viewer, key_hash="b" * 64, created_at=now, expires_at=now + timedelta(hours=8)
+            ),
         ]
     )
     db.session.flush()
 
-    assert purge_login_attempts_job(app) == 1
+    assert purge_login_attempts_job(app) == 2
     # The job ends its session like a real job; read the rows afresh.
     assert db.session.scalars(sa.select(LoginAttempt.username)).all() == ["new"]
+    assert db.session.scalars(sa.select(UserSession.key_hash)).all() == ["b" * 64]

@@ -3,12 +3,15 @@
 # Importing the modules registers their connectors.
 from recruit.sync.connectors import feed, http_json, xlsx_export  # noqa: F401
 from recruit.sync.connectors.base import (
+    CIRCUIT_THRESHOLD,
     CONNECTORS,
     BatchConnector,
     ChannelStopped,
     Connector,
+    Gate,
     ItemConnector,
     ItemResult,
+    NotSent,
     Planned,
     TransientError,
     get_connector,
@@ -16,12 +19,15 @@ from recruit.sync.connectors.base import (
 )
 
 __all__ = [
+    "CIRCUIT_THRESHOLD",
     "CONNECTORS",
     "BatchConnector",
     "ChannelStopped",
     "Connector",
+    "Gate",
     "ItemConnector",
     "ItemResult",
+    "NotSent",
     "Planned",
     "TransientError",
     "get_connector",

@@ -8,6 +8,7 @@ from flask import current_app
 
 from recruit.db_types import utcnow
 from recruit.formatting import local_datetime
+from recruit.spreadsheets import write_cell
 from recruit.sync.connectors.base import BatchConnector, Planned, register
 
 #: The default column template: (header, dotted path in the posting document).
@@ -30,13 +31,6 @@ DEFAULT_COLUMNS: list[list[str]] = [
     ["岗位链接", "url"],
 ]
 WITHDRAWN_COLUMNS = [["岗位编号", "ref"], ["撤下原因", "reason"]]
-#: A cell starting with one of these could be read as a formula by a spreadsheet program.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_text(value: str) -> str:
-    """Defuse text that a spreadsheet could take for a formula (CSV/formula injection)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def pick(document: dict[str, Any], path: str) -> Any:
@@ -54,18 +48,6 @@ def exports_dir(code: str) -> Path:
     folder = Path(current_app.instance_path) / "exports" / code
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def write_cell(sheet, row: int, col: int, value: Any) -> None:
-    """Write numbers as numbers and everything else as plain text, never as a formula."""
-    if value is None:
-        sheet.write_blank(row, col, None)
-    elif isinstance(value, bool):
-        sheet.write_string(row, col, "是" if value else "否")
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value)
-    else:
-        sheet.write_string(row, col, safe_text(str(value)))
 
 
 @register

@@ -1,0 +1,156 @@
+"""The audit log in words: what each action and each summary key means to the person reading."""
+
+from typing import Any
+
+from recruit.db_types import LabelledEnum
+from recruit.employers.models import EmployerStatus
+from recruit.fairs.models import FairStatus, ParticipationStatus, TallySource
+from recruit.hires.models import Outcome
+from recruit.positions.models import PositionStatus
+
+#: Actions by name; a status change reads as its verb ("fair.open" → 开放报名 …).
+ACTION_LABELS = {
+    "api_token.create": "生成接口令牌",
+    "api_token.revoke": "撤销接口令牌",
+    "channel.sync": "立即同步",
+    "channel.update": "修改渠道设置",
+    "channel_posting.retry": "重试渠道条目",
+    "employer.register": "企业注册",
+    "employer.approved": "企业审核通过",
+    "employer.rejected": "企业审核不通过",
+    "employer.suspended": "暂停企业",
+    "fair.create": "新建招聘会",
+    "fair.update": "修改招聘会",
+    "fair.open": "开放报名",
+    "fair.planned": "停止报名",
+    "fair.held": "开始举办",
+    "fair.cancelled": "取消招聘会",
+    "fair.close": "结束招聘会",
+    "fair.tally": "入场计数",
+    "hire.register": "登记就业意向",
+    "hire.bulk": "批量登记就业意向",
+    "hire.import": "导入就业意向",
+    "hire.export": "导出就业意向（含个人信息）",
+    "hire.view_pii": "查看求职者联系方式",
+    "hire.outcome": "登记意向结果",
+    "hire.purge_pii": "清除过期个人信息",
+    "participation.add": "加入参会企业",
+    "participation.readd": "重新加入参会企业",
+    "participation.request": "企业报名招聘会",
+    "participation.approve": "通过参会报名",
+    "participation.reject": "不通过参会报名",
+    "participation.withdraw": "撤回参会",
+    "participation.booth": "分配展位",
+    "participation.positions": "设置参会岗位",
+    "participation.check_in": "企业签到",
+    "participation.undo_check_in": "撤销签到",
+    "participation.no_show": "记为未到场",
+    "position.create": "新建岗位",
+    "position.update": "修改岗位",
+    "position.duplicate": "复制岗位",
+    "position.screening": "岗位文本筛查",
+    "position.screening_override": "审核通过被提示的岗位",
+    "position.pending": "岗位提交审核",
+    "position.open": "岗位发布",
+    "position.draft": "岗位退回草稿",
+    "position.closed": "关闭岗位",
+    "position.filled": "岗位已招满",
+    "position.expired": "岗位过期",
+    "user.create": "新建用户",
+    "user.login": "登录",
+    "user.reauth": "再次输入密码",
+    "user.password_change": "修改密码",
+}
+
+#: Summary keys in the reader's words.
+KEY_LABELS = {
+    "after": "修改后",
+    "before": "修改前",
+    "blocks": "疑似限制",
+    "booth": "展位",
+    "channel_id": "渠道",
+    "count": "数量",
+    "days": "有效天数",
+    "dry_run": "试运行",
+    "employer_id": "企业编号",
+    "explanation": "企业说明",
+    "fair": "招聘会编号",
+    "fair_id": "招聘会编号",
+    "fields": "字段",
+    "from": "复制自",
+    "ids": "编号",
+    "imported": "条数",
+    "months": "保留月数",
+    "name": "名称",
+    "no_show": "未到场",
+    "attended": "到场",
+    "on": "日期",
+    "outcome": "结果",
+    "phrases": "提示内容",
+    "position_id": "岗位编号",
+    "positions": "岗位编号",
+    "purpose": "用途",
+    "reason": "原因",
+    "revision": "版本",
+    "role": "角色",
+    "rows": "行数",
+    "run": "运行编号",
+    "source": "来源",
+    "status": "状态",
+    "summary": "摘要",
+    "title": "名称",
+    "username": "用户名",
+    "warnings": "提醒",
+}
+
+#: Keys whose list is a set of things, never a before → after pair.
+LIST_KEYS = frozenset({"positions", "ids", "fields", "blocks", "warnings", "phrases"})
+
+
+#: The code list a "status" value belongs to, by the audited object's table.
+STATUS_ENUMS = {
+    "fairs": FairStatus,
+    "positions": PositionStatus,
+    "participations": ParticipationStatus,
+    "employers": EmployerStatus,
+}
+#: Code lists of keys that mean the same whatever the object.
+VALUE_ENUMS = {"outcome": Outcome, "source": TallySource}
+
+
+def action_label(action: str) -> str:
+    """Return the Chinese name of an audited action (the code itself when unnamed)."""
+    return ACTION_LABELS.get(action, action)
+
+
+def _value(value: Any, codes: type[LabelledEnum] | None = None) -> str:
+    if codes is not None and isinstance(value, str):
+        try:
+            return codes(value).label
+        except ValueError:
+            return value
+    if isinstance(value, list | tuple):
+        return "、".join(_value(v, codes) for v in value) or "（无）"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, LabelledEnum):
+        return value.label
+    if isinstance(value, dict):
+        return "；".join(f"{KEY_LABELS.get(k, k)} {_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def describe(summary: dict[str, Any], object_type: str = "") -> list[tuple[str, str]]:
+    """Return (label, text) pairs for an entry's summary: pairs as "before → after"."""
+    rows = []
+    for key, value in (summary or {}).items():
+        label = KEY_LABELS.get(key, key)
+        codes = STATUS_ENUMS.get(object_type) if key == "status" else VALUE_ENUMS.get(key)
+        if isinstance(value, list | tuple) and len(value) == 2 and key not in LIST_KEYS:
+            text = f"{_value(value[0], codes)} → {_value(value[1], codes)}"
+        else:
+            text = _value(value, codes)
+        rows.append((label, text))
+    return rows
