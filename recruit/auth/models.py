@@ -47,6 +47,13 @@ class User(UserMixin, db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     password_changed_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    #: Where the product reaches the person (notifications, password reset, invitations).
+    #: Staff and employer HR contacts, not seekers' personal data: kept in the clear.
+    mobile: so.Mapped[str | None] = so.mapped_column(sa.String(20), index=True)
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254), index=True)
+    #: Set when the person proved they receive messages there (a code or a link).
+    mobile_verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    email_verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     region: so.Mapped["Region | None"] = so.relationship()
     employer: so.Mapped["Employer | None"] = so.relationship(back_populates="users")
