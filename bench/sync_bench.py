@@ -64,21 +64,29 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_receiver() -> tuple[subprocess.Popen, str]:
-    """Start the reference receiver in its own process, as an integrator would."""
+def start_receiver(latency_ms: float = 0, **faults) -> tuple[subprocess.Popen, str]:
+    """Start the reference receiver in its own process, as an integrator would.
+
+    It answers latency_ms late and injects the given faults (recruit.sync.sandbox.Faults).
+    """
     port = free_port()
+    options = "".join(f", {k}={v!r}" for k, v in faults.items())
     code = (
-        "from recruit.sync.sandbox import SandboxServer, SandboxState;"
-        f"SandboxServer(('127.0.0.1', {port}), SandboxState(token={TOKEN!r})).serve_forever()"
+        "from recruit.sync.sandbox import Faults, SandboxServer, SandboxState;"
+        f"faults = Faults(latency={latency_ms / 1000!r}{options});"
+        f"SandboxServer(('127.0.0.1', {port}), SandboxState({TOKEN!r}, faults)).serve_forever()"
     )
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    # Importing the app takes seconds on a busy machine: wait for it, but not forever.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             requests.get(f"{url}/stats", timeout=1).close()  # any answer: it listens
             return process, url
         except requests.ConnectionError:
-            time.sleep(0.05)
+            time.sleep(0.1)
+    process.kill()
     raise RuntimeError("receiver did not start")
 
 
@@ -89,23 +97,48 @@ def stats(url: str) -> dict:
         return response.json()
 
 
-def fresh_database(kind: str, folder: Path) -> str:
+def fresh_database(kind: str, folder: Path, pg_url: str = PG_URL) -> str:
+    """Return the URL of an empty database: a file in `folder`, or `pg_url` emptied."""
     if kind == "sqlite":
         return f"sqlite:///{folder / 'bench.db'}"
-    server_url = PG_URL.rsplit("/", 1)[0] + "/postgres"
-    name = PG_URL.rsplit("/", 1)[1]
+    server_url = pg_url.rsplit("/", 1)[0] + "/postgres"
+    name = pg_url.rsplit("/", 1)[1]
     engine = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
         if not exists:
             conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     engine.dispose()
-    engine = sa.create_engine(PG_URL)
+    engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
         conn.exec_driver_sql("DROP SCHEMA public CASCADE")
         conn.exec_driver_sql("CREATE SCHEMA public")
     engine.dispose()
-    return PG_URL
+    return pg_url
+
+
+def record(title: str, notes: list[str], header: list[str], rows: list[str], load: str) -> None:
+    """Append one run to bench/README.md: title, machine, load, the command, notes, the table."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    script = Path(sys.argv[0]).resolve().relative_to(ROOT).as_posix()
+    command = " ".join([f".venv/bin/python {script}", *sys.argv[1:]])
+    block = [
+        "",
+        f"### {title} · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit}",
+        "",
+        f"Machine: {machine()}, load average before the run {load}  ",
+        f"Command: `{command}`" + ("  " if notes else ""),
+        *notes,
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *rows,
+        "",
+    ]
+    with open(ROOT / "bench" / "README.md", "a", encoding="utf-8") as handle:
+        handle.write("\n".join(block))
 
 
 def seed(n: int) -> None:
@@ -267,25 +300,16 @@ def main() -> None:
         )
     print("\n".join(lines))
     if args.record:
-        commit = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-        ).stdout.strip()
-        command = " ".join([".venv/bin/python bench/sync_bench.py", *sys.argv[1:]])
-        block = [
-            "",
-            f"### {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit}",
-            "",
-            f"Machine: {machine()}, load average before the run {LOAD_BEFORE}  ",
-            f"Command: `{command}`",
-            "",
-            "| database | postings | first sync | plain Session loop | ratio "
-            "| no-change re-sync | requests on re-sync |",
-            "|---|---|---|---|---|---|---|",
-            *lines,
-            "",
+        header = [
+            "database",
+            "postings",
+            "first sync",
+            "plain Session loop",
+            "ratio",
+            "no-change re-sync",
+            "requests on re-sync",
         ]
-        with open(ROOT / "bench" / "README.md", "a", encoding="utf-8") as handle:
-            handle.write("\n".join(block))
+        record("Loopback", [], header, lines, LOAD_BEFORE)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -32,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from bench.sync_bench import TOKEN, machine, seed  # noqa: E402
-from bench.sync_latency_bench import start_receiver, stats  # noqa: E402
+from bench import sync_bench  # noqa: E402
+from bench.sync_bench import TOKEN, seed, start_receiver, stats  # noqa: E402
 from recruit import create_app  # noqa: E402
 from recruit.channels.models import Channel, SyncRun  # noqa: E402
 from recruit.channels.services import seed_channels  # noqa: E402
@@ -55,21 +54,7 @@ FAULTS = {
 
 
 def fresh_database(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}"
-    name = PG_URL.rsplit("/", 1)[1]
-    server = PG_SERVER.rsplit("/", 1)[0] + "/postgres"
-    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    engine.dispose()
-    engine = sa.create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-    return PG_URL
+    return sync_bench.fresh_database(kind, folder, PG_URL)
 
 
 def prepare(url: str, folder: str, n: int, receiver_url: str) -> None:
@@ -219,28 +204,22 @@ def main() -> None:
     print("\n".join(table))
     if not args.record:
         return
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    command = " ".join([".venv/bin/python bench/sync_flaky_bench.py", *sys.argv[1:]])
-    block = [
-        "",
-        f"### Flaky portal, unattended · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC"
-        f" · commit {commit} + tree",
-        "",
-        f"Machine: {machine()}, load average before the run {load_before}  ",
-        f"Command: `{command}`  ",
+    notes = [
         "Receiver faults: 5 % each of 500, 429 (Retry-After: 1), reply lost after the change "
         "was applied, 1.5 s stall; the scheduler process alone runs the week.",
-        "",
-        "| database | postings | latency | attempt | status | acknowledged | failed for now "
-        "| pending after | time |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *table,
-        "",
     ]
-    with open(ROOT / "bench" / "README.md", "a", encoding="utf-8") as handle:
-        handle.write("\n".join(block))
+    header = [
+        "database",
+        "postings",
+        "latency",
+        "attempt",
+        "status",
+        "acknowledged",
+        "failed for now",
+        "pending after",
+        "time",
+    ]
+    sync_bench.record("Flaky portal, unattended", notes, header, table, load_before)
 
 
 if __name__ == "__main__":

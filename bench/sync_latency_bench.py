@@ -19,13 +19,11 @@ BENCH_PG_URL's server (default postgresql+psycopg://postgres@127.0.0.1:5432/...)
 
 import argparse
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -36,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from bench.sync_bench import TOKEN, free_port, machine, seed  # noqa: E402
+from bench import sync_bench  # noqa: E402
+from bench.sync_bench import TOKEN, seed, start_receiver, stats  # noqa: E402
 from recruit import create_app  # noqa: E402
 from recruit.auth.actors import system  # noqa: E402
 from recruit.channels.models import Channel, ChannelPosting, PostingState  # noqa: E402
@@ -55,48 +54,8 @@ PG_URL = PG_SERVER.rsplit("/", 1)[0] + "/recruit_t13_latency"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
-def start_receiver(latency_ms: float, **faults) -> tuple[subprocess.Popen, str]:
-    """Start the reference receiver in its own process, answering latency_ms late."""
-    port = free_port()
-    options = ", ".join(f"{k}={v!r}" for k, v in faults.items())
-    code = (
-        "from recruit.sync.sandbox import Faults, SandboxServer, SandboxState;"
-        f"faults = Faults(latency={latency_ms / 1000!r}{', ' + options if options else ''});"
-        f"SandboxServer(('127.0.0.1', {port}), SandboxState({TOKEN!r}, faults)).serve_forever()"
-    )
-    process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            requests.get(f"{url}/stats", timeout=1).close()
-            return process, url
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    raise RuntimeError("receiver did not start")
-
-
-def stats(url: str) -> dict:
-    with requests.get(f"{url}/stats", headers=AUTH, timeout=5) as response:
-        return response.json()
-
-
 def fresh_database(kind: str, folder: Path) -> str:
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'bench.db'}"
-    name = PG_URL.rsplit("/", 1)[1]
-    engine = sa.create_engine(
-        PG_SERVER.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT"
-    )
-    with engine.connect() as conn:
-        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
-            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    engine.dispose()
-    engine = sa.create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
-        conn.exec_driver_sql("CREATE SCHEMA public")
-    engine.dispose()
-    return PG_URL
+    return sync_bench.fresh_database(kind, folder, PG_URL)
 
 
 def bodies(channel: Channel) -> list[tuple[str, str, bytes]]:
@@ -239,26 +198,21 @@ def main() -> None:
     results = [r for kind in args.databases.split(",") for r in bench(kind, args.n, latencies)]
     if not args.record:
         return
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
-    ).stdout.strip()
-    command = " ".join([".venv/bin/python bench/sync_latency_bench.py", *sys.argv[1:]])
-    block = [
-        "",
-        f"### Distant portal · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · commit {commit} + tree",
-        "",
-        f"Machine: {machine()}, load average before the run {load_before}  ",
-        f"Command: `{command}`",
-        "",
-        "| database | postings | latency | in flight (N) | sequential floor | raw loop, N threads "
-        "| product | ÷ floor (≤ 0.30) | ÷ raw (≤ 1.3) | most in flight at the receiver "
-        "| no-change re-sync / requests | goal |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
-        *[row(r) for r in results],
-        "",
+    header = [
+        "database",
+        "postings",
+        "latency",
+        "in flight (N)",
+        "sequential floor",
+        "raw loop, N threads",
+        "product",
+        "÷ floor (≤ 0.30)",
+        "÷ raw (≤ 1.3)",
+        "most in flight at the receiver",
+        "no-change re-sync / requests",
+        "goal",
     ]
-    with open(ROOT / "bench" / "README.md", "a", encoding="utf-8") as handle:
-        handle.write("\n".join(block))
+    sync_bench.record("Distant portal", [], header, [row(r) for r in results], load_before)
 
 
 if __name__ == "__main__":
