@@ -1,5 +1,6 @@
 """Application settings read from the environment, with safe development defaults."""
 
+import json
 import os
 from pathlib import Path
 
@@ -27,6 +28,57 @@ def _pii_keys() -> list[str]:
 def _channel_hosts() -> list[str]:
     raw = os.environ.get("CHANNEL_ALLOWED_HOSTS", "")
     return [host.strip().lower() for host in raw.split(",") if host.strip()]
+
+
+#: The request and answer of an Alibaba Cloud SendSms-shaped gateway (dysmsapi): the names
+#: of its fields, what "accepted" looks like, and whether TemplateParam is a JSON string.
+_SMS_FIELDS = {
+    "phone": "PhoneNumbers",
+    "sign_name": "SignName",
+    "template": "TemplateCode",
+    "params": "TemplateParam",
+    "params_as_string": True,
+    "code": "Code",
+    "ok_code": "OK",
+    "message": "Message",
+    "message_id": "BizId",
+}
+
+
+def _json_env(name: str) -> dict:
+    raw = os.environ.get(name, "").strip()
+    return json.loads(raw) if raw else {}
+
+
+def notify_settings_problems(environ=os.environ) -> list[str]:
+    """What production lacks to deliver notifications (empty when it may start)."""
+    problems = []
+    sms = environ.get("NOTIFY_SMS_PROVIDER", "outbox")
+    mail = environ.get("NOTIFY_EMAIL_PROVIDER", "outbox")
+    outbox_ok = environ.get("RECRUIT_NOTIFY_OUTBOX_OK", "").strip().lower() in {"1", "true", "yes"}
+    if "outbox" in (sms, mail) and not outbox_ok:
+        problems.append(
+            "生产环境的短信和邮件不能只留在本机发件箱（outbox）：请设置 "
+            "NOTIFY_SMS_PROVIDER=sms.http 和 NOTIFY_EMAIL_PROVIDER=email.smtp；"
+            "确需不发送时设置 RECRUIT_NOTIFY_OUTBOX_OK=1"
+        )
+    if sms not in ("outbox", "sms.http"):
+        problems.append(f"NOTIFY_SMS_PROVIDER 只能是 outbox 或 sms.http，现为 {sms}")
+    if mail not in ("outbox", "email.smtp"):
+        problems.append(f"NOTIFY_EMAIL_PROVIDER 只能是 outbox 或 email.smtp，现为 {mail}")
+    if sms == "sms.http":
+        problems += [
+            f"短信网关需要 {n}"
+            for n in ("NOTIFY_SMS_URL", "RECRUIT_SMS_TOKEN")
+            if not environ.get(n)
+        ]
+    if mail == "email.smtp":
+        problems += [
+            f"邮件发送需要 {n}"
+            for n in ("NOTIFY_SMTP_HOST", "NOTIFY_EMAIL_FROM")
+            if not environ.get(n)
+        ]
+    return problems
 
 
 class Config:
@@ -94,15 +146,54 @@ class Config:
     #: Hosts a channel may reach over plain http (https reaches any host). Development and
     #: tests also allow loopback, where the reference receiver listens.
     CHANNEL_ALLOWED_HOSTS = [*_channel_hosts(), "127.0.0.1", "localhost", "::1"]
+    #: The changes feed (/api/v1/postings/changes): how often a read compares every posting
+    #: with its last logged document (employer and fair edits), and how long superseded
+    #: entries are kept before a cursor that old answers 410.
+    CHANGES_FULL_CHECK_SECONDS = float(os.environ.get("CHANGES_FULL_CHECK_SECONDS", "60"))
+    CHANGES_RETENTION_DAYS = int(os.environ.get("CHANGES_RETENTION_DAYS", "30"))
     #: `make run` only: run the scheduler inside the single development process.
     EMBED_SCHEDULER = _bool("RECRUIT_EMBED_SCHEDULER")
+
+    #: Notifications (DESIGN §9). Providers: "outbox" (development default: nothing leaves the
+    #: machine; /admin/outbox and `flask notify outbox` show it), "sms.http", "email.smtp".
+    NOTIFY_SMS_PROVIDER = os.environ.get("NOTIFY_SMS_PROVIDER", "outbox")
+    NOTIFY_EMAIL_PROVIDER = os.environ.get("NOTIFY_EMAIL_PROVIDER", "outbox")
+    #: sms.http: the gateway's URL, the sign name (签名) and the bearer token.
+    NOTIFY_SMS_URL = os.environ.get("NOTIFY_SMS_URL", "")
+    NOTIFY_SMS_SIGN_NAME = os.environ.get("NOTIFY_SMS_SIGN_NAME", "株洲招聘会")
+    NOTIFY_SMS_TOKEN = os.environ.get("RECRUIT_SMS_TOKEN", "")
+    NOTIFY_SMS_CONNECT_TIMEOUT = float(os.environ.get("NOTIFY_SMS_CONNECT_TIMEOUT", "5"))
+    NOTIFY_SMS_READ_TIMEOUT = float(os.environ.get("NOTIFY_SMS_READ_TIMEOUT", "10"))
+    #: The gateway's field names (Alibaba Cloud SendSms shape); NOTIFY_SMS_FIELDS (JSON) overrides
+    #: any of them, so another gateway is a settings change. See recruit/notify/providers.py.
+    NOTIFY_SMS_FIELDS = {**_SMS_FIELDS, **_json_env("NOTIFY_SMS_FIELDS")}
+    #: email.smtp: STARTTLS on NOTIFY_SMTP_PORT; the sender address; an extra CA file if the
+    #: server's certificate is not signed by a public CA.
+    NOTIFY_SMTP_HOST = os.environ.get("NOTIFY_SMTP_HOST", "")
+    NOTIFY_SMTP_PORT = int(os.environ.get("NOTIFY_SMTP_PORT", "587"))
+    NOTIFY_SMTP_USER = os.environ.get("NOTIFY_SMTP_USER", "")
+    NOTIFY_SMTP_PASSWORD = os.environ.get("NOTIFY_SMTP_PASSWORD", "")
+    NOTIFY_SMTP_CA_FILE = os.environ.get("NOTIFY_SMTP_CA_FILE") or None
+    NOTIFY_SMTP_TIMEOUT = float(os.environ.get("NOTIFY_SMTP_TIMEOUT", "15"))
+    NOTIFY_EMAIL_FROM = os.environ.get("NOTIFY_EMAIL_FROM", "noreply@localhost")
+    #: Delivery: attempts before a message is given up as failed, the waits between them
+    #: (seconds; the last repeats), how long a worker's claim on a row lasts, rows per step.
+    NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+    NOTIFY_BACKOFF = [
+        int(s) for s in os.environ.get("NOTIFY_BACKOFF", "60,300,900,3600,14400").split(",")
+    ]
+    NOTIFY_CLAIM_SECONDS = int(os.environ.get("NOTIFY_CLAIM_SECONDS", "300"))
+    NOTIFY_BATCH = int(os.environ.get("NOTIFY_BATCH", "100"))
 
     PASSWORD_MIN_LENGTH = 8
     #: Days an API token lives unless the request asks for fewer.
     API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
 
-    API_TITLE = "recruit 株洲市招聘会服务平台 API"
-    API_VERSION = "v1"
+    #: ASCII: generated clients derive their package name from it (recruit_api_client); the
+    #: Chinese description is the document's info.description (recruit/api/registry.py).
+    API_TITLE = "Recruit API"
+    #: Semantic: the minor grows with each compatible addition; paths stay under /api/v1.
+    API_VERSION = "1.1.0"
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
@@ -113,6 +204,18 @@ class Config:
     #: A browser or API client that signed in is known to that account this many days (its
     #: device cookie): strangers' failures never pause the account for it.
     LOGIN_DEVICE_DAYS = int(os.environ.get("LOGIN_DEVICE_DAYS", "180"))
+    #: Password reset (忘记密码) and contact verification: a 6-digit SMS code lives this many
+    #: minutes and allows this many tries; an e-mailed link lives this long.
+    RESET_CODE_MINUTES = int(os.environ.get("RESET_CODE_MINUTES", "5"))
+    RESET_CODE_TRIES = int(os.environ.get("RESET_CODE_TRIES", "5"))
+    RESET_LINK_MINUTES = int(os.environ.get("RESET_LINK_MINUTES", "30"))
+    CONTACT_CODE_MINUTES = int(os.environ.get("CONTACT_CODE_MINUTES", "10"))
+    CONTACT_LINK_HOURS = int(os.environ.get("CONTACT_LINK_HOURS", "24"))
+    #: Within this window an account gets at most this many codes or links, and one client
+    #: address may ask (or type a wrong code) this many times.
+    CONTACT_LIMIT_MINUTES = int(os.environ.get("CONTACT_LIMIT_MINUTES", "60"))
+    CONTACT_MAX_SENDS_PER_ACCOUNT = int(os.environ.get("CONTACT_MAX_SENDS_PER_ACCOUNT", "3"))
+    CONTACT_MAX_PER_ADDRESS = int(os.environ.get("CONTACT_MAX_PER_ADDRESS", "20"))
     #: Every cookie is first-party only: no other site's request carries the session.
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
@@ -172,6 +275,9 @@ class ProductionConfig(Config):
         missing = [name for name in required if not os.environ.get(name)]
         if missing:
             raise RuntimeError("生产环境必须设置这些环境变量：" + "、".join(missing))
+        notify_problems = notify_settings_problems()
+        if notify_problems:
+            raise RuntimeError("消息通知设置不完整：" + "；".join(notify_problems) + "。")
         self.SECRET_KEY = os.environ["SECRET_KEY"]
         self.PII_KEYS = _pii_keys()
         self.PII_HASH_KEY = os.environ["RECRUIT_PII_HASH_KEY"]

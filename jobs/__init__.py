@@ -23,6 +23,7 @@ from jobs.housekeeping import (
     purge_personal_data_job,
     remind_outcomes_job,
 )
+from jobs.notify import deliver_notifications_job, fair_reminders_job, review_digests_job
 from jobs.schedule import SHANGHAI, weekly_trigger
 from jobs.sync import SyncWatcher, watch_channel, weekly_sync
 from recruit.auth.actors import system
@@ -37,11 +38,35 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600
 SCHEDULER = system("jobs.scheduler")
 
 
+#: The daily and weekly jobs, Asia/Shanghai: (job id, function of the app, when).
+HOUSEKEEPING = [
+    ("expire-positions", expire_positions_job, CronTrigger(hour=0, minute=10, timezone=SHANGHAI)),
+    (
+        "purge-personal-data",
+        purge_personal_data_job,
+        CronTrigger(hour=0, minute=40, timezone=SHANGHAI),
+    ),
+    (
+        "purge-login-attempts",
+        purge_login_attempts_job,
+        CronTrigger(hour=0, minute=50, timezone=SHANGHAI),
+    ),
+    (
+        "remind-outcomes",
+        remind_outcomes_job,
+        CronTrigger(day_of_week="mon", hour=9, minute=0, timezone=SHANGHAI),
+    ),
+    ("review-digests", review_digests_job, CronTrigger(hour=8, minute=30, timezone=SHANGHAI)),
+    ("fair-reminders", fair_reminders_job, CronTrigger(hour=10, minute=0, timezone=SHANGHAI)),
+]
+
+
 def schedule_jobs(scheduler, app: Flask) -> None:
-    """Add (or replace) the weekly sync of every enabled channel and the housekeeping jobs."""
+    """Add (or replace) the weekly sync of every enabled channel, the housekeeping jobs and the
+    notification jobs (delivery every minute, fair reminders and review digests daily)."""
     with app.app_context():
         try:
-            channels = [(c.code, c.schedule) for c in list_channels(SCHEDULER) if c.enabled]
+            channels = [(c.code, c.schedule) for c in list_channels(SCHEDULER) if c.is_scheduled]
         finally:
             db.session.remove()
     wanted = set()
@@ -65,38 +90,18 @@ def schedule_jobs(scheduler, app: Flask) -> None:
     for job in scheduler.get_jobs():
         if job.id.startswith("sync:") and job.id not in wanted:
             job.remove()
-    scheduler.add_job(
-        expire_positions_job,
-        CronTrigger(hour=0, minute=10, timezone=SHANGHAI),
-        args=[app],
-        id="expire-positions",
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
-    scheduler.add_job(
-        purge_personal_data_job,
-        CronTrigger(hour=0, minute=40, timezone=SHANGHAI),
-        args=[app],
-        id="purge-personal-data",
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
-    scheduler.add_job(
-        purge_login_attempts_job,
-        CronTrigger(hour=0, minute=50, timezone=SHANGHAI),
-        args=[app],
-        id="purge-login-attempts",
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
-    scheduler.add_job(
-        remind_outcomes_job,
-        CronTrigger(day_of_week="mon", hour=9, minute=0, timezone=SHANGHAI),
-        args=[app],
-        id="remind-outcomes",
-        replace_existing=True,
-        **JOB_DEFAULTS,
-    )
+    for job_id, job, trigger in HOUSEKEEPING:
+        scheduler.add_job(
+            job, trigger, args=[app], id=job_id, replace_existing=True, **JOB_DEFAULTS
+        )
+    if scheduler.get_job("deliver-notifications") is None:  # the reload keeps its rhythm
+        scheduler.add_job(
+            deliver_notifications_job,
+            IntervalTrigger(minutes=1, timezone=SHANGHAI),
+            args=[app],
+            id="deliver-notifications",
+            **{**JOB_DEFAULTS, "misfire_grace_time": 60},
+        )
 
 
 def catch_up(app: Flask, now: datetime | None = None) -> list[str]:
@@ -109,7 +114,7 @@ def catch_up(app: Flask, now: datetime | None = None) -> list[str]:
     now = now or utcnow()
     with app.app_context():
         try:
-            codes = [c.code for c in list_channels(SCHEDULER) if c.enabled]
+            codes = [c.code for c in list_channels(SCHEDULER) if c.is_scheduled]
         finally:
             db.session.remove()
     caught_up = []

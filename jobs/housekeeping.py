@@ -10,6 +10,7 @@ from flask import Flask
 
 from jobs.schedule import iso_week
 from recruit.auth.actors import system
+from recruit.auth.codes import purge_old_codes
 from recruit.auth.sessions import purge_ended_sessions
 from recruit.auth.throttle import purge_old_attempts
 from recruit.db_types import utcnow
@@ -63,14 +64,21 @@ def purge_personal_data_job(app: Flask) -> int:
 def purge_login_attempts_job(app: Flask) -> int:
     """Delete sign-in failures older than a day and sessions ended a week ago (daily).
 
-    The throttle's and the sessions' tables stay small; returns how many rows went.
+    Reset codes and request counts go too (recruit.auth.codes). The throttle's, the sessions'
+    and the codes' tables stay small; returns how many rows went.
     """
     with app.app_context():
         try:
             with unit_of_work():
                 failures = purge_old_attempts()
                 sessions = purge_ended_sessions()
-            logger.info("Purged %d old sign-in failures and %d ended sessions", failures, sessions)
-            return failures + sessions
+                codes = purge_old_codes()
+            logger.info(
+                "Purged %d old sign-in failures, %d ended sessions, %d old reset codes",
+                failures,
+                sessions,
+                codes,
+            )
+            return failures + sessions + codes
         finally:
             db.session.remove()

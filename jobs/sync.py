@@ -71,7 +71,7 @@ def _enabled(code: str):
         channel = get_channel(ACTOR, code)
     except NotFound:
         return None
-    return channel if channel.enabled else None
+    return channel if channel.is_scheduled else None
 
 
 def watch_channel(
@@ -100,7 +100,7 @@ def watch_channel(
 
 
 def _watch(channel, now: datetime, grace: float) -> str | None:
-    if not channel.enabled:
+    if not channel.is_scheduled:
         with unit_of_work():
             cancel_queued(channel, "渠道已停用，排队的同步未运行")
         return None

@@ -101,7 +101,9 @@ def register_blueprints(app: Flask) -> None:
     from recruit.channels.routes import bp as channels_bp
     from recruit.employers.portal import bp as employer_bp
     from recruit.employers.routes import bp as employers_bp
+    from recruit.employers.team_pages import invitations_bp  # its views also join employer_bp
     from recruit.manage.routes import bp as manage_bp
+    from recruit.notify.routes import bp as notify_bp
     from recruit.public.fairs import bp as fairs_bp
     from recruit.public.positions import bp as positions_bp
     from recruit.public.routes import bp as public_bp
@@ -113,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(employers_bp)
     app.register_blueprint(employer_bp)
+    app.register_blueprint(invitations_bp)
     app.register_blueprint(fairs_bp)
     app.register_blueprint(positions_bp)
     app.register_blueprint(reports_bp)
@@ -120,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(channels_bp)
     app.register_blueprint(feeds_bp)
     app.register_blueprint(manage_bp)
+    app.register_blueprint(notify_bp)
     init_sync(app)
     register_api(app)
 
@@ -220,6 +224,7 @@ def register_commands(app: Flask) -> None:
     from recruit.channels.commands import channels_cli
     from recruit.demo.commands import demo_cli
     from recruit.hires.commands import keys_cli, pii_cli
+    from recruit.notify.commands import notify_cli
     from recruit.refdata.commands import refdata_cli
     from recruit.reports.commands import report_cli
     from recruit.sync.commands import sandbox_command, sync_cli
@@ -235,3 +240,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(jobs_cli)
     app.cli.add_command(keys_cli)
     app.cli.add_command(pii_cli)
+    app.cli.add_command(notify_cli)

@@ -26,8 +26,10 @@ NAV_ITEMS = (
     NavItem("统计报表", "reports.index", (Role.ADMIN, Role.ORGANIZER, Role.VIEWER)),
     NavItem("渠道同步", "channels.index", (Role.ADMIN, Role.ORGANIZER)),
     NavItem("用户", "admin.users", (Role.ADMIN,)),
+    NavItem("企业账号", "auth.staff_accounts", (Role.ORGANIZER,)),
     NavItem("企业管理", "admin.employers", (Role.ADMIN,)),
     NavItem("审计日志", "admin.audit", (Role.ADMIN,)),
+    NavItem("发件箱", "notify.outbox", (Role.ADMIN,)),
 )
 
 

@@ -21,6 +21,7 @@ from werkzeug.utils import cached_property
 
 from recruit.api.errors import ApiError, api_error_response
 from recruit.converters import MAX_ID
+from recruit.validators import CONTROL_CHARACTERS
 
 #: No inline script anywhere: every script is a file served by this app.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -47,7 +48,8 @@ MAX_PAGE = 100_000
 #: halves no encoder can write; PostgreSQL and every exporter refuse them) and U+FFFE/U+FFFF.
 FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff]")
 #: In form posts a carriage return is allowed too: browsers send a textarea's lines as CR LF.
-FORBIDDEN_IN_FORMS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The text-field rule's own set (read_text refuses the same in services).
+FORBIDDEN_IN_FORMS = CONTROL_CHARACTERS
 #: Query parameters that choose a page of a list on the pages (page, per_page, mine_page …).
 _PAGING = re.compile(r"^(?:\w+_)?page$")
 

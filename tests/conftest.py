@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from recruit import create_app
-from recruit.auth.models import Role, User
+from recruit.auth.models import EmployerRole, Role, User
 from recruit.auth.tokens import create_token
 from recruit.channels.services import seed_channels
 from recruit.db_types import utcnow
@@ -236,6 +236,8 @@ def make_user(db, make_employer):
             values["region_code"] = "430200"
         if role is Role.EMPLOYER and "employer" not in kwargs:
             values["employer"] = make_employer()
+        if role is Role.EMPLOYER:
+            values["employer_role"] = EmployerRole.ADMIN
         values.update(kwargs)
         user = User(**values)
         user.set_password(TEST_PASSWORD)

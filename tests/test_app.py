@@ -22,6 +22,8 @@ def test_production_takes_secret_and_database_from_the_environment(monkeypatch, 
     monkeypatch.setenv("RECRUIT_PII_KEYS", "key-one,key-two")
     monkeypatch.setenv("RECRUIT_PII_HASH_KEY", "hash-key")
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://zhaopin.example.cn")
+    # Messages only to the outbox, said explicitly (tests/notify covers the refusal).
+    monkeypatch.setenv("RECRUIT_NOTIFY_OUTBOX_OK", "1")
     config = ProductionConfig()
     assert config.PII_KEYS == ["key-one", "key-two"] and config.PII_HASH_KEY == "hash-key"
     assert config.SECRET_KEY == "a-real-secret"

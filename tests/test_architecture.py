@@ -18,6 +18,7 @@ DOORS = [
     *PACKAGE.glob("manage/workspace.py"),
     *PACKAGE.glob("api/*_routes.py"),
     PACKAGE / "employers" / "portal.py",
+    PACKAGE / "employers" / "team_pages.py",
     *PACKAGE.glob("public/*.py"),
 ]
 

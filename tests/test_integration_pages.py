@@ -29,3 +29,18 @@ def test_the_employer_dashboard_warns_of_intents_waiting_more_than_two_weeks(
     login_as(user)
     page = client.get("/employer/").get_data(as_text=True)
     assert "有 1 条就业意向登记已超过 14 天仍未反馈结果" in page
+
+
+def test_list_pages_page_on_and_keep_their_filter(app, client, login_as, make_user, monkeypatch):
+    """The shared pager: previous/next links keep the list's filter and move the page."""
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    for i in range(5):
+        make_user(Role.VIEWER, username=f"pagerviewer{i}")
+    login_as(make_user(Role.ADMIN))
+    first = client.get("/admin/users?q=pagerviewer").get_data(as_text=True)
+    third = client.get("/admin/users?q=pagerviewer&page=3").get_data(as_text=True)
+
+    assert "第 1 / 3 页" in first and "上一页" not in first
+    assert "/admin/users?q=pagerviewer&amp;page=2" in first
+    assert "第 3 / 3 页" in third and "下一页" not in third
+    assert "/admin/users?q=pagerviewer&amp;page=2" in third

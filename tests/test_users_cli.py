@@ -194,7 +194,7 @@ def _bad_check_char_uscc() -> str:
         (
             ["--username", "newhr", "--role", "employer", "--employer-uscc", "BAD"],
             PASSWORD,
-            "统一社会信用代码：“BAD”校验不通过",
+            "统一社会信用代码：“BAD”应为 18 位（当前 3 位）",
         ),
         (
             [
@@ -206,7 +206,7 @@ def _bad_check_char_uscc() -> str:
                 _bad_check_char_uscc(),
             ],
             PASSWORD,
-            "校验不通过",
+            "校验位不符",
         ),
         (
             [

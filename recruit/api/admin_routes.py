@@ -12,7 +12,14 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from recruit.api.errors import ErrorSchema
-from recruit.api.schemas import LabelledSchema, PageArgsSchema, limit, page_body, page_schema
+from recruit.api.schemas import (
+    LabelledSchema,
+    PageArgsSchema,
+    Text,
+    limit,
+    page_body,
+    page_schema,
+)
 from recruit.api.security import api_user, secured_by
 from recruit.auth.models import Role
 from recruit.auth.scope import STAFF
@@ -248,9 +255,7 @@ class EmployerStatusSchema(Schema):
 
 class SuspendSchema(Schema):
     # The employers service refuses a missing or too long reason (same words as the page).
-    note = fields.String(
-        load_default="", metadata=limit(max_length=MAX_REVIEW_NOTE, description="暂停原因")
-    )
+    note = Text(load_default="", metadata=limit(max_length=MAX_REVIEW_NOTE, description="暂停原因"))
 
 
 @blp.route("/admin/employers/<id:employer_id>/suspend")

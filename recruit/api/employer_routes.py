@@ -11,16 +11,20 @@ from marshmallow import RAISE, Schema, fields, validate
 from recruit.api.errors import ErrorSchema
 from recruit.api.schemas import (
     CHAIN_CODE,
-    EDUCATIONS,
+    EMAIL,
     MOBILE,
+    PASSWORD_MIN_LENGTH,
     PHONE,
     REGION_CODE,
+    REQUIRABLE_EDUCATIONS,
     USCC,
+    USERNAME,
     FairSchema,
     LabelledSchema,
     OfferSchema,
     PageArgsSchema,
     PositionSchema,
+    Text,
     limit,
     page_body,
     page_schema,
@@ -69,7 +73,7 @@ FOLLOW_UP = "outcome_follow_up"
 
 
 class RegistrationSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = Text(required=True, validate=validate.Length(min=1, max=120))
     uscc = fields.String(
         required=True, validate=validate.Length(min=1, max=30), metadata=pattern(USCC)
     )
@@ -88,13 +92,31 @@ class RegistrationSchema(Schema):
         allow_none=True,
         validate=validate.OneOf([s.value for s in codes.EmployerSize]),
     )
-    address = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    contact_name = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    address = Text(required=True, validate=validate.Length(min=1, max=200))
+    contact_name = Text(required=True, validate=validate.Length(min=1, max=40))
     contact_phone = fields.String(
         required=True, validate=validate.Length(min=1, max=20), metadata=pattern(MOBILE)
     )
-    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=128))
+    username = fields.String(
+        required=True, validate=validate.Length(min=1, max=64), metadata=pattern(USERNAME)
+    )
+    password = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=128),
+        metadata={"minLength": PASSWORD_MIN_LENGTH},
+    )
+    account_mobile = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=20),
+        metadata=pattern(MOBILE, description="登录账号的手机号（找回密码用），不填则用联系电话"),
+    )
+    account_email = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata=pattern(EMAIL, description="登录账号的邮箱（选填）"),
+    )
 
 
 class RegisteredSchema(Schema):
@@ -104,8 +126,8 @@ class RegisteredSchema(Schema):
 
 
 class PositionInputSchema(Schema):
-    title = fields.String(required=True, metadata=limit(max_length=MAX_TITLE))
-    description = fields.String(required=True, metadata=limit(max_length=MAX_DESCRIPTION))
+    title = Text(required=True, metadata=limit(max_length=MAX_TITLE))
+    description = Text(required=True, metadata=limit(max_length=MAX_DESCRIPTION))
     occupation_major_group = fields.Integer(required=True, metadata=limit(1, 8))
     occupation_code = fields.String(
         load_default=None, allow_none=True, metadata=pattern(r"^[1-8]-[0-9]{2}-[0-9]{2}-[0-9]{2}$")
@@ -114,7 +136,7 @@ class PositionInputSchema(Schema):
     salary_min = fields.Integer(load_default=None, allow_none=True, metadata=limit(0))
     salary_max = fields.Integer(load_default=None, allow_none=True, metadata=limit(0))
     salary_negotiable = fields.Boolean(load_default=False)
-    education = fields.String(load_default="none", validate=validate.OneOf(EDUCATIONS))
+    education = fields.String(load_default="none", validate=validate.OneOf(REQUIRABLE_EDUCATIONS))
     experience = fields.String(
         load_default="none", validate=validate.OneOf([e.value for e in codes.Experience])
     )
@@ -124,8 +146,8 @@ class PositionInputSchema(Schema):
     work_region_code = fields.String(
         required=True, validate=validate.Length(equal=6), metadata=pattern(REGION_CODE)
     )
-    work_address = fields.String(load_default=None, allow_none=True)
-    contact_name = fields.String(load_default=None, allow_none=True)
+    work_address = Text(load_default=None, allow_none=True)
+    contact_name = Text(load_default=None, allow_none=True)
     contact_phone = fields.String(load_default=None, allow_none=True, metadata=pattern(PHONE))
     valid_until = fields.Date(required=True)
 
@@ -150,7 +172,7 @@ class SubmitResultSchema(Schema):
 
 
 class SubmitSchema(Schema):
-    explanation = fields.String(
+    explanation = Text(
         load_default=None,
         allow_none=True,
         metadata={

@@ -16,6 +16,7 @@ ERROR_CODES = {
     404: ("not_found", "资源不存在。"),
     405: ("method_not_allowed", "不支持此请求方法。"),
     409: ("conflict", "数据已被他人修改或与现有记录冲突，请刷新后重试。"),
+    410: ("gone", "请求的内容已不再提供。"),
     413: ("too_large", "请求内容过大。"),
     415: ("unsupported_media_type", "请求内容类型不受支持，请使用 application/json。"),
     422: ("validation_error", "提交的数据有误，请按字段说明修改。"),

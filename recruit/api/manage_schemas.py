@@ -16,6 +16,7 @@ from recruit.api.schemas import (
     OfferSchema,
     PageArgsSchema,
     PositionSchema,
+    Text,
     limit,
     page_schema,
     pattern,
@@ -53,22 +54,22 @@ class LocalDateTime(fields.DateTime):
 
 
 class FairInputSchema(Schema):
-    title = fields.String(required=True, metadata=limit(max_length=MAX_TITLE))
+    title = Text(required=True, metadata=limit(max_length=MAX_TITLE))
     type = fields.String(required=True, validate=validate.OneOf(FAIR_TYPES))
     mode = fields.String(required=True, validate=validate.OneOf(FAIR_MODES))
     region_code = fields.String(
         required=True, validate=validate.Length(equal=6), metadata=pattern(REGION_CODE)
     )
-    venue = fields.String(load_default=None, allow_none=True, metadata=limit(max_length=MAX_VENUE))
+    venue = Text(load_default=None, allow_none=True, metadata=limit(max_length=MAX_VENUE))
     starts_at = LocalDateTime(required=True)
     ends_at = LocalDateTime(required=True)
-    organizer_unit = fields.String(required=True, metadata=limit(max_length=MAX_ORGANIZER_UNIT))
+    organizer_unit = Text(required=True, metadata=limit(max_length=MAX_ORGANIZER_UNIT))
     industry_chain = fields.String(load_default=None, allow_none=True, metadata=pattern(CHAIN_CODE))
     booth_capacity = fields.Integer(
         load_default=None, allow_none=True, metadata=limit(0, MAX_BOOTH_CAPACITY)
     )
     registration_deadline = LocalDateTime(load_default=None, allow_none=True)
-    description = fields.String(load_default="", metadata=limit(max_length=MAX_DESCRIPTION))
+    description = Text(load_default="", metadata=limit(max_length=MAX_DESCRIPTION))
 
     @post_load
     def _to_model_values(self, data, **_kwargs):
@@ -105,9 +106,7 @@ class FairWithMetricsSchema(StaffFairSchema):
 
 class StatusSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in FairStatus]))
-    reason = fields.String(
-        load_default=None, allow_none=True, metadata=limit(max_length=MAX_CANCEL_REASON)
-    )
+    reason = Text(load_default=None, allow_none=True, metadata=limit(max_length=MAX_CANCEL_REASON))
 
 
 class CloseResultSchema(Schema):
@@ -142,11 +141,11 @@ class AddStaffParticipationSchema(Schema):
 
 class ReviewSchema(Schema):
     approve = fields.Boolean(required=True)
-    note = fields.String(load_default="", metadata=limit(max_length=MAX_NOTE))
+    note = Text(load_default="", metadata=limit(max_length=MAX_NOTE))
 
 
 class BoothSchema(Schema):
-    booth = fields.String(required=True, allow_none=True, metadata=limit(max_length=MAX_BOOTH))
+    booth = Text(required=True, allow_none=True, metadata=limit(max_length=MAX_BOOTH))
 
 
 class OffersSchema(Schema):
@@ -155,7 +154,7 @@ class OffersSchema(Schema):
 
 def late_reason_field() -> fields.String:
     """Return the optional reason of a late entry (after the fair's day, before closing)."""
-    return fields.String(
+    return Text(
         load_default=None,
         allow_none=True,
         metadata={
@@ -172,9 +171,7 @@ class TallyInputSchema(Schema):
         load_default=TALLY_SOURCES[0].value,
         validate=validate.OneOf([s.value for s in TALLY_SOURCES]),
     )
-    reason = fields.String(
-        load_default=None, allow_none=True, metadata=limit(max_length=MAX_REASON)
-    )
+    reason = Text(load_default=None, allow_none=True, metadata=limit(max_length=MAX_REASON))
 
 
 class LateEntrySchema(Schema):
@@ -190,7 +187,7 @@ class TallySchema(Schema):
 
 
 class HireInputSchema(Schema):
-    seeker_name = fields.String(required=True, metadata=limit(max_length=MAX_NAME))
+    seeker_name = Text(required=True, metadata=limit(max_length=MAX_NAME))
     seeker_phone = fields.String(
         required=True, validate=validate.Length(min=1, max=20), metadata=pattern(MOBILE)
     )
@@ -267,6 +264,27 @@ StaffFairPage = page_schema(StaffFairSchema, "StaffFairPage")
 HirePageSchema = page_schema(StaffHireSchema, "StaffHirePage")
 PendingEmployerPage = page_schema(ReviewedEmployerSchema, "PendingEmployerPage")
 PendingPositionPage = page_schema(ReviewedPositionSchema, "PendingPositionPage")
+
+
+class EmployerChangeSchema(Schema):
+    """A change of an employer's name, USCC or region, with the values before and after."""
+
+    id = fields.Integer()
+    employer_id = fields.Integer()
+    status = fields.Nested(LabelledSchema)
+    old_name = fields.String()
+    old_uscc = fields.String()
+    old_region_code = fields.String()
+    name = fields.String()
+    uscc = fields.String()
+    region_code = fields.String()
+    fields_changed = fields.List(fields.String(), attribute="changed_fields")
+    requested_at = fields.DateTime()
+    reviewed_at = fields.DateTime(allow_none=True)
+    review_note = fields.String(allow_none=True)
+
+
+PendingEmployerChangePage = page_schema(EmployerChangeSchema, "PendingEmployerChangePage")
 
 
 class ContactSchema(Schema):

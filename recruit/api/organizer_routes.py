@@ -17,6 +17,7 @@ from recruit.api.manage_schemas import (
     BulkResultSchema,
     CloseResultSchema,
     ContactSchema,
+    EmployerChangeSchema,
     FairInputSchema,
     FairListArgs,
     FairUpdateSchema,
@@ -25,6 +26,7 @@ from recruit.api.manage_schemas import (
     HirePageSchema,
     LateEntrySchema,
     OffersSchema,
+    PendingEmployerChangePage,
     PendingEmployerPage,
     PendingPositionPage,
     ReviewedEmployerSchema,
@@ -41,6 +43,7 @@ from recruit.api.manage_schemas import (
 from recruit.api.schemas import PageArgsSchema, page_body
 from recruit.api.security import api_user, secured_by
 from recruit.auth.scope import STAFF
+from recruit.employers.profile import get_change, pending_changes, review_change
 from recruit.employers.review import pending_employers, review_employer
 from recruit.employers.services import get_employer
 from recruit.extensions import db
@@ -369,6 +372,31 @@ class ReviewEmployer(MethodView):
         employer = get_employer(api_user(), employer_id)
         review_employer(employer, data["approve"], by=api_user(), note=data["note"])
         return employer
+
+
+@blp.route("/review/employer-changes")
+class PendingEmployerChanges(MethodView):
+    @secured
+    @blp.arguments(PageArgsSchema, location="query", unknown=RAISE)
+    @blp.response(200, PendingEmployerChangePage)
+    def get(self, args):
+        """List changes of employers' name, USCC or region waiting for review in the scope."""
+        return _paged(pending_changes(api_user()), args)
+
+
+@blp.route("/employer-changes/<id:change_id>/review")
+class ReviewEmployerChange(MethodView):
+    @secured
+    @blp.arguments(ReviewSchema)
+    @blp.response(200, EmployerChangeSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(409, schema=ErrorSchema)
+    @transactional
+    def post(self, data, change_id):
+        """Approve a change (the new values become public) or reject it with a reason."""
+        change = get_change(api_user(), change_id)
+        review_change(change, data["approve"], by=api_user(), note=data["note"])
+        return change
 
 
 @blp.route("/review/positions")

@@ -1,7 +1,11 @@
 """Marshmallow schemas shared by the API blueprints."""
 
+import phonenumbers
 from marshmallow import Schema, ValidationError, fields, validate
 
+from config import Config
+from recruit.auth.contact import EMAIL_RE
+from recruit.auth.services import USERNAME_RE
 from recruit.positions.models import MAX_OPENINGS
 from recruit.refdata import codes
 from recruit.security import MAX_PAGE
@@ -22,11 +26,34 @@ def limit(minimum=None, maximum=None, *, max_length=None, **extra) -> dict:
 REGION_CODE = r"^[0-9]{6}$"
 #: Industry chains are reference data an admin may extend: lower-case codes like "ceramics".
 CHAIN_CODE = r"^[a-z][a-z0-9_]{0,39}$"
-MOBILE = r"^(\+86|0086)?1[3-9][0-9]{9}$"
-#: A mobile number, or a landline with its area code (0731-28888888).
-PHONE = r"^((\+86|0086)?1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$"
+#: The number ranges the services accept are phonenumbers' (region CN), so the document states
+#: the same ranges: a mobile in service, and a landline with its area code, digits only. (The
+#: services also take separators, 0731-2888 8888, and store a landline as 0731-28888888; the
+#: pattern names only the form it can state exactly: every number it admits is accepted.)
+_CN = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+
+
+def _ascii(regex: str) -> str:
+    """Say digits as [0-9]: JSON Schema's \\d is ASCII only, Python's any Unicode digit."""
+    return regex.replace("\\d", "[0-9]")
+
+
+_MOBILE = f"(?:\\+86|0086)?(?:{_ascii(_CN.mobile.national_number_pattern)})"
+_LANDLINE = f"0(?:{_ascii(_CN.fixed_line.national_number_pattern)})"
+MOBILE = f"^{_MOBILE}$"
+#: A mobile number, or a landline with its area code.
+PHONE = f"^(?:{_MOBILE}|{_LANDLINE})$"
 ID_NUMBER = r"^([0-9]{17}[0-9Xx]|[0-9]{15})$"
-USCC = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+#: An account's user name and the shortest password the services take (the strength check,
+#: zxcvbn, is a rule no schema can state).
+USERNAME = USERNAME_RE.pattern
+#: An e-mail address as the services take it (recruit.auth.contact).
+EMAIL = EMAIL_RE.pattern
+PASSWORD_MIN_LENGTH = Config.PASSWORD_MIN_LENGTH
+#: GB 32100: registration authority (1–9, A, N, Y), entity type (a digit), the region's six
+#: digits, then ten characters of the code alphabet (no I, O, S, V, Z); the last is a checksum
+#: the service checks.
+USCC = r"^[1-9ANY][0-9]{7}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 
 def pattern(regex: str, **extra) -> dict:
@@ -41,6 +68,29 @@ class Matches(validate.Regexp):
         if self.regex.fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value
+
+
+#: Free text as the request guard takes it in a JSON body (recruit/security.py): no C0 control
+#: but tab and line feed, no U+FFFE/U+FFFF (nor a lone surrogate, which a pattern cannot name).
+TEXT = r"^[^\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]*$"
+#: The same, for a required text: the services strip it, and refuse it when nothing is left.
+FILLED_TEXT = (
+    r"^[^\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]*"
+    r"[^\s\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF][^\u0000-\u0008\u000B-\u001F\uFFFE\uFFFF]*$"
+)
+
+
+class Text(fields.String):
+    """A free-text field of a request body, documented with the characters it may not hold.
+
+    Like limit() and pattern(), it documents without checking: the request guard refuses such
+    a character in any field before the handler runs (422 naming the field), and read_text
+    refuses it wherever text reaches a service another way.
+    """
+
+    def __init__(self, *args, metadata: dict | None = None, **kwargs):
+        text = FILLED_TEXT if kwargs.get("required") else TEXT
+        super().__init__(*args, metadata={"pattern": text, **(metadata or {})}, **kwargs)
 
 
 def region_arg(**kwargs) -> fields.String:
@@ -126,6 +176,23 @@ class EmployerBriefSchema(Schema):
     industry_section = fields.String()
 
 
+class Whole(fields.Nested):
+    """A nested object built from attributes of the object itself (a position's salary)."""
+
+    def get_value(self, obj, attr, accessor=None, default=None):
+        return obj
+
+
+class SalarySchema(Schema):
+    """Monthly pay in yuan; min and max both null with negotiable true means 面议."""
+
+    min = fields.Integer(attribute="salary_min", allow_none=True, metadata={"minimum": 0})
+    max = fields.Integer(attribute="salary_max", allow_none=True, metadata={"minimum": 0})
+    negotiable = fields.Boolean(attribute="salary_negotiable")
+    unit = fields.Constant("MONTH", metadata={"type": "string", "enum": ["MONTH"]})
+    currency = fields.Constant("CNY", metadata={"type": "string", "enum": ["CNY"]})
+
+
 class PositionSchema(Schema):
     id = fields.Integer()
     ref = fields.String()
@@ -134,16 +201,7 @@ class PositionSchema(Schema):
     occupation_major_group = fields.Integer()
     occupation_code = fields.String(allow_none=True)
     openings = fields.Integer()
-    salary = fields.Function(
-        lambda p: {
-            "min": p.salary_min,
-            "max": p.salary_max,
-            "negotiable": p.salary_negotiable,
-            "unit": "MONTH",
-            "currency": "CNY",
-        },
-        metadata={"type": "object"},
-    )
+    salary = Whole(SalarySchema)
     education = fields.Nested(LabelledSchema)
     experience = fields.Nested(LabelledSchema)
     employment_type = fields.Nested(LabelledSchema)
@@ -189,3 +247,5 @@ class OfferSchema(Schema):
 FAIR_TYPES = [t.value for t in codes.FairType]
 FAIR_MODES = [m.value for m in codes.FairMode]
 EDUCATIONS = [e.value for e in codes.Education]
+#: What a position may require: 小学 is a seeker's level, not a requirement (positions.rules).
+REQUIRABLE_EDUCATIONS = [e for e in EDUCATIONS if e != codes.Education.PRIMARY.value]

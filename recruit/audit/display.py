@@ -19,6 +19,17 @@ ACTION_LABELS = {
     "employer.approved": "企业审核通过",
     "employer.rejected": "企业审核不通过",
     "employer.suspended": "暂停企业",
+    "employer.profile_update": "修改单位资料",
+    "employer.change_request": "申请变更企业名称/信用代码/地区",
+    "employer.change_withdraw": "撤回企业信息变更",
+    "employer.change_approved": "企业信息变更审核通过",
+    "employer.change_rejected": "企业信息变更审核不通过",
+    "employer.invite": "邀请同事",
+    "employer.invitation_revoke": "撤销邀请",
+    "employer.invitation_accept": "接受邀请开通账号",
+    "employer.member_role": "修改同事权限",
+    "employer.member_remove": "移除同事账号",
+    "employer.member_sessions_end": "移除同事后退出其所有设备",
     "fair.create": "新建招聘会",
     "fair.update": "修改招聘会",
     "fair.open": "开放报名",
@@ -60,6 +71,11 @@ ACTION_LABELS = {
     "user.login": "登录",
     "user.reauth": "再次输入密码",
     "user.password_change": "修改密码",
+    "user.password_reset_sent": "发送重置密码验证码或链接",
+    "user.password_reset_completed": "通过验证码或链接重置密码",
+    "user.contact_update": "修改手机号或邮箱",
+    "user.contact_code_sent": "发送手机号或邮箱验证",
+    "user.contact_verified": "验证手机号或邮箱",
 }
 
 #: Summary keys in the reader's words.
@@ -68,6 +84,9 @@ KEY_LABELS = {
     "before": "修改前",
     "blocks": "疑似限制",
     "booth": "展位",
+    "by_staff": "工作人员发起",
+    "channel": "方式",
+    "channels": "方式",
     "channel_id": "渠道",
     "count": "数量",
     "days": "有效天数",
@@ -77,6 +96,17 @@ KEY_LABELS = {
     "fair": "招聘会编号",
     "fair_id": "招聘会编号",
     "fields": "字段",
+    "change": "变更申请编号",
+    "invitation": "邀请编号",
+    "invited_by": "邀请人编号",
+    "replaces": "作废的邀请",
+    "uscc": "统一社会信用代码",
+    "region_code": "所在地区",
+    "address": "单位地址",
+    "size": "企业规模",
+    "industry_chain": "所属产业链",
+    "sessions": "结束的会话",
+    "tokens": "撤销的令牌",
     "from": "复制自",
     "ids": "编号",
     "imported": "条数",
@@ -104,7 +134,7 @@ KEY_LABELS = {
 }
 
 #: Keys whose list is a set of things, never a before → after pair.
-LIST_KEYS = frozenset({"positions", "ids", "fields", "blocks", "warnings", "phrases"})
+LIST_KEYS = frozenset({"positions", "ids", "fields", "blocks", "warnings", "phrases", "channels"})
 
 
 #: The code list a "status" value belongs to, by the audited object's table.

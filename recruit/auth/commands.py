@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from recruit.audit.services import record_audit
 from recruit.auth.actors import system
 from recruit.auth.models import Role
+from recruit.auth.reset import send_reset_by_staff, sent_words
 from recruit.auth.services import create_user, find_user, reset_password
 from recruit.cli import CommandError
 from recruit.errors import ServiceError
@@ -81,3 +82,20 @@ def set_password_command(username, password_stdin):
         f"已为 {user.username} 设置新密码；结束了 {ended['sessions']} 处登录，"
         f"撤销了 {ended['tokens']} 个 API 令牌。请当面或电话告知本人，并请其登录后自行修改。"
     )
+
+
+@users_cli.command(
+    "send-reset",
+    help="向账号已验证的手机号发送重置密码验证码、向已验证的邮箱发送重置链接，由本人设置新密码。",
+)
+@click.argument("username")
+@with_appcontext
+def send_reset_command(username):
+    actor = system("command.users_send_reset")
+    try:
+        with unit_of_work():
+            user = find_user(actor, username)
+            channels = send_reset_by_staff(actor, user.id)
+    except ServiceError as error:
+        raise CommandError(error.message) from None
+    click.echo(f"已向 {user.username} 已验证的联系方式发送{sent_words(channels)}。")

@@ -67,3 +67,73 @@ class EndSessionsForm(Form):
         ],
     )
     submit = SubmitField("在所有设备上退出")
+
+
+# --- 忘记密码 and contact details (recruit.auth.reset, recruit.auth.contact decide) ---------
+
+_NEW_PASSWORD_HELP = (
+    "至少 8 位，不能是常见或容易猜到的密码。几个不相干的词连在一起"
+    "（如 correct horse battery staple）好记又安全。"
+)
+
+
+class ForgotForm(Form):
+    identifier = StringField(
+        "用户名、手机号或邮箱",
+        description="手机号、邮箱须是已在“我的账号”中验证过的。",
+        render_kw={"maxlength": 254, "autocomplete": "username"},
+    )
+    submit = SubmitField("获取验证码或重置链接")
+
+
+class ResetLinkForm(Form):
+    password = PasswordField(
+        "新密码",
+        description=_NEW_PASSWORD_HELP,
+        render_kw={"maxlength": MAX_PASSWORD_LENGTH, "autocomplete": "new-password"},
+    )
+    password_confirm = PasswordField(
+        "再次输入新密码",
+        validators=[EqualTo("password", "再次输入新密码：两次输入的新密码不一致。")],
+    )
+    submit = SubmitField("重置密码")
+
+
+class ResetCodeForm(ResetLinkForm):
+    """The new password with the account and the code the SMS carried."""
+
+    identifier = StringField(
+        "用户名、手机号或邮箱",
+        description="与申请时填写的相同。",
+        render_kw={"maxlength": 254, "autocomplete": "username"},
+    )
+    code = StringField(
+        "短信验证码",
+        render_kw={"inputmode": "numeric", "maxlength": 6, "autocomplete": "one-time-code"},
+    )
+
+
+class ContactForm(Form):
+    mobile = StringField(
+        "手机号",
+        description="11 位手机号；用于找回密码和接收短信通知。留空表示不设置。",
+        render_kw={"type": "tel", "inputmode": "tel", "autocomplete": "tel", "maxlength": 20},
+    )
+    email = StringField(
+        "邮箱",
+        description="用于找回密码和接收邮件通知。留空表示不设置。",
+        render_kw={"type": "email", "autocomplete": "email", "maxlength": 254},
+    )
+    submit = SubmitField("保存")
+
+
+class VerifyCodeForm(Form):
+    code = StringField(
+        "短信验证码",
+        render_kw={"inputmode": "numeric", "maxlength": 6, "autocomplete": "one-time-code"},
+    )
+    submit = SubmitField("验证")
+
+
+class ButtonForm(Form):
+    """A button that acts (send a code, send a reset): carries only the CSRF token."""

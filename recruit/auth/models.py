@@ -23,6 +23,14 @@ class Role(LabelledEnum):
     VIEWER = "viewer", "领导查看"
 
 
+class EmployerRole(LabelledEnum):
+    """What an employer account may do for its employer (several HR people per employer)."""
+
+    ADMIN = "admin", "管理员"
+    FULL = "full", "全部权限"
+    READONLY = "readonly", "只读"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -31,6 +39,9 @@ class User(UserMixin, db.Model):
         ),
         sa.CheckConstraint(
             "role <> 'employer' OR employer_id IS NOT NULL", name="employer_has_employer"
+        ),
+        sa.CheckConstraint(
+            "role <> 'employer' OR employer_role IS NOT NULL", name="employer_has_employer_role"
         ),
     )
 
@@ -43,6 +54,8 @@ class User(UserMixin, db.Model):
     region_code: so.Mapped[str | None] = so.mapped_column(sa.ForeignKey("regions.code"))
     #: Employer accounts only: the one employer this account acts for.
     employer_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("employers.id"), index=True)
+    #: Employer accounts only: administrator (manages the team), full rights, or read-only.
+    employer_role: so.Mapped[EmployerRole | None] = so.mapped_column(str_enum(EmployerRole))
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     last_login_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
@@ -81,6 +94,19 @@ class User(UserMixin, db.Model):
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r) for r in roles}
+
+    @property
+    def may_write_for_employer(self) -> bool:
+        """Whether this employer account may change its employer's records (not read-only)."""
+        return self.role is Role.EMPLOYER and self.employer_role in (
+            EmployerRole.ADMIN,
+            EmployerRole.FULL,
+        )
+
+    @property
+    def is_employer_admin(self) -> bool:
+        """Whether this employer account manages its employer's team."""
+        return self.role is Role.EMPLOYER and self.employer_role is EmployerRole.ADMIN
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role.value}>"

@@ -2,20 +2,53 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from recruit.audit.services import record_audit
-from recruit.auth.access import note_password_entered
+from recruit.auth.access import note_password_entered, password_entered_at, roles_required
+from recruit.auth.contact import (
+    send_email_link,
+    send_mobile_code,
+    update_contact,
+    verify_email,
+    verify_mobile,
+)
 from recruit.auth.devices import DEVICE_COOKIE, remember_device, set_device_cookie
 from recruit.auth.forms import (
+    ButtonForm,
+    ContactForm,
     EndSessionsForm,
+    ForgotForm,
     LoginForm,
     PasswordChangeForm,
     ReauthForm,
+    ResetCodeForm,
+    ResetLinkForm,
     TokenForm,
+    VerifyCodeForm,
 )
-from recruit.auth.models import User
+from recruit.auth.models import Role, User
+from recruit.auth.reset import (
+    ResetThrottled,
+    check_link,
+    request_answer,
+    request_reset,
+    reset_with_code,
+    reset_with_link,
+    resettable_users,
+    send_reset_by_staff,
+    sent_words,
+)
 from recruit.auth.services import WRONG_CURRENT_PASSWORD, authenticate, change_password
 from recruit.auth.sessions import (
     current_session,
@@ -27,10 +60,11 @@ from recruit.auth.sessions import (
 from recruit.auth.throttle import Throttled
 from recruit.auth.tokens import create_token, list_tokens, revoke_token
 from recruit.db_types import utcnow
-from recruit.errors import Invalid
-from recruit.extensions import login_manager
+from recruit.errors import Conflict, Invalid
+from recruit.extensions import db, login_manager
 from recruit.forms import show_refusal
 from recruit.navigation import workspace_url
+from recruit.notify.services import preference_choices, set_preferences
 from recruit.uow import unit_of_work
 
 bp = Blueprint("auth", __name__)
@@ -112,7 +146,19 @@ def account():
         this_session=current_session(),
         end_form=EndSessionsForm(formdata=None),
         now=utcnow(),
+        notify_choices=preference_choices(current_user),
     )
+
+
+@bp.route("/account/notifications", methods=["POST"])
+@login_required
+def notifications():
+    """Turn the optional messages on or off (the 消息通知 section of /account)."""
+    with unit_of_work():
+        user = current_user._get_current_object()
+        set_preferences(user, set(request.form.getlist("on")), by=user)
+    flash("消息通知设置已保存。", "info")
+    return redirect(url_for("auth.account") + "#notifications")
 
 
 @bp.route("/account/tokens/<id:token_id>/revoke", methods=["POST"])
@@ -185,3 +231,197 @@ def reauth():
             note_password_entered()
             return redirect(_safe_next(request.args.get("next"), current_user))
     return render_template("auth/reauth.html", form=form)
+
+
+# --- 忘记密码 -------------------------------------------------------------------------------
+
+#: The session key remembering what was typed on /password/forgot, for the code page.
+RESET_IDENTIFIER = "reset_identifier"
+RESET_DONE = "密码已重置。该账号在其他设备上的登录已全部退出，API 令牌已全部撤销。请用新密码登录。"
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                request_reset(form.identifier.data)
+        except ResetThrottled as refusal:
+            flash(refusal.message, "danger")
+            return render_template("auth/forgot.html", form=form), 429
+        except Invalid as error:
+            show_refusal(form, error)
+        else:
+            session[RESET_IDENTIFIER] = form.identifier.data.strip()[:254]
+            flash(request_answer(), "info")
+            return redirect(url_for("auth.reset_code"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
+def reset_code():
+    form = ResetCodeForm()
+    if request.method == "GET" and not form.identifier.data:
+        form.identifier.data = session.get(RESET_IDENTIFIER, "")
+    if form.validate_on_submit():
+        try:
+            # A wrong code is kept (committed) so its tries count, like a wrong password.
+            with unit_of_work():
+                outcome = reset_with_code(form.identifier.data, form.code.data, form.password.data)
+        except ResetThrottled as refusal:
+            flash(refusal.message, "danger")
+            return render_template("auth/reset_code.html", form=form), 429
+        except Invalid as error:
+            show_refusal(form, error)
+        else:
+            if outcome.refusal is not None:
+                show_refusal(form, outcome.refusal)
+            else:
+                session.pop(RESET_IDENTIFIER, None)
+                flash(RESET_DONE, "success")
+                return redirect(url_for("auth.login"))
+    return render_template("auth/reset_code.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_link(token: str):
+    form = ResetLinkForm()
+    try:
+        row = check_link(token)
+    except Conflict as refusal:
+        return render_template("auth/reset_link.html", form=None, refusal=refusal), 410
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                reset_with_link(token, form.password.data)
+        except Conflict as refusal:
+            return render_template("auth/reset_link.html", form=None, refusal=refusal), 410
+        except Invalid as error:
+            show_refusal(form, error)
+        else:
+            flash(RESET_DONE, "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_link.html", form=form, username=row.user.username)
+
+
+# --- the account's own mobile and e-mail -------------------------------------------------------
+
+
+@bp.route("/account/contact", methods=["GET", "POST"])
+@login_required
+def contact():
+    user = current_user._get_current_object()
+    form = ContactForm(data={"mobile": user.mobile, "email": user.email})
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                changed = update_contact(
+                    user,
+                    form.mobile.data,
+                    form.email.data,
+                    by=user,
+                    password_checked_at=password_entered_at(),
+                )
+        except Invalid as error:
+            show_refusal(form, error)
+        else:
+            flash("联系方式已保存。" if changed else "联系方式没有变化。", "success")
+            return redirect(url_for("auth.account"))
+    return render_template("auth/contact.html", form=form)
+
+
+@bp.route("/account/contact/mobile/send", methods=["POST"])
+@login_required
+def send_mobile_verification():
+    if ButtonForm().validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            with unit_of_work():
+                send_mobile_code(user, by=user)
+        except Conflict as refusal:
+            flash(refusal.message, "warning")
+            return redirect(url_for("auth.account"))
+        flash(f"验证码已发送至 {user.mobile}，请在下面填写。", "info")
+    return redirect(url_for("auth.verify_mobile_code"))
+
+
+@bp.route("/account/contact/mobile/verify", methods=["GET", "POST"])
+@login_required
+def verify_mobile_code():
+    form = VerifyCodeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        # A wrong code is kept (committed) so its tries count.
+        with unit_of_work():
+            refusal = verify_mobile(user, form.code.data, by=user)
+        if refusal is None:
+            flash("手机号已验证。", "success")
+            return redirect(url_for("auth.account"))
+        show_refusal(form, refusal)
+    return render_template("auth/verify_mobile.html", form=form, send_form=ButtonForm())
+
+
+@bp.route("/account/contact/email/send", methods=["POST"])
+@login_required
+def send_email_verification():
+    if ButtonForm().validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            with unit_of_work():
+                send_email_link(user, by=user)
+        except Conflict as refusal:
+            flash(refusal.message, "warning")
+        else:
+            hours = current_app.config["CONTACT_LINK_HOURS"]
+            flash(f"验证邮件已发送至 {user.email}，请在 {hours} 小时内打开邮件中的链接。", "info")
+    return redirect(url_for("auth.account"))
+
+
+@bp.route("/account/email/verify/<token>")
+def verify_email_link(token: str):
+    try:
+        with unit_of_work():
+            user = verify_email(token)
+    except Conflict as refusal:
+        return render_template("auth/notice.html", title="邮箱验证", refusal=refusal), 410
+    return render_template(
+        "auth/notice.html", title="邮箱验证", message=f"邮箱 {user.email} 已验证。"
+    )
+
+
+# --- staff send a reset to an account they manage -----------------------------------------------
+
+
+@bp.route("/staff/accounts")
+@roles_required(Role.ADMIN, Role.ORGANIZER)
+def staff_accounts():
+    text = (request.args.get("q") or "").strip()[:64]
+    page = request.args.get("page", 1, type=int)
+    listing = db.paginate(
+        resettable_users(current_user, text),
+        page=max(page or 1, 1),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "auth/staff_accounts.html", listing=listing, text=text, form=ButtonForm()
+    )
+
+
+@bp.route("/users/<id:user_id>/send-reset", methods=["POST"])
+@roles_required(Role.ADMIN, Role.ORGANIZER)
+def send_reset(user_id: int):
+    back = _safe_next(request.form.get("next") or url_for("auth.staff_accounts"), current_user)
+    if not ButtonForm().validate_on_submit():
+        flash("请通过账号列表上的按钮操作。", "warning")
+        return redirect(back)
+    try:
+        with unit_of_work():
+            channels = send_reset_by_staff(current_user, user_id)
+    except Conflict as refusal:
+        flash(refusal.message, "warning")
+        return redirect(back)
+    user = db.session.get(User, user_id)
+    flash(f"已向 {user.username} 已验证的联系方式发送{sent_words(channels)}。", "success")
+    return redirect(back)

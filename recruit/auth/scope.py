@@ -16,6 +16,21 @@ def require_role(actor, *roles: Role, message: str | None = None) -> None:
         raise Forbidden(message or "当前账号无权执行此操作。")
 
 
+#: What a read-only employer account hears when it tries to change anything.
+READ_ONLY = "当前账号为只读权限，不能修改本单位的信息；如需修改请联系本单位的账号管理员。"
+
+
+def require_employer_write(actor) -> None:
+    """Refuse (Forbidden) unless the actor is an employer account allowed to change things.
+
+    Every change an employer makes (positions, fair sign-ups, outcomes, profile, team) calls
+    this: a read-only account sees all of its employer's records and changes none of them.
+    """
+    require_role(actor, Role.EMPLOYER)
+    if not actor.may_write_for_employer:
+        raise Forbidden(READ_ONLY)
+
+
 def scope_region_codes(actor) -> list[str] | None:
     """Return the region codes an organizer works in, or None for no restriction.
 

@@ -7,7 +7,7 @@ from flask import current_app, has_request_context, request
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from recruit.auth.devices import device_nonce
-from recruit.auth.models import Role, User
+from recruit.auth.models import EmployerRole, Role, User
 from recruit.auth.passwords import check_password_policy
 from recruit.auth.scope import require_role
 from recruit.auth.sessions import end_all_sessions
@@ -19,13 +19,35 @@ from recruit.extensions import db
 from recruit.refdata.models import Region
 from recruit.refdata.services import region_codes_within
 from recruit.uow import register_unique_race
-from recruit.validators import is_valid_uscc, normalize_uscc
+from recruit.validators import normalize_uscc, uscc_error
 
 _DUMMY_HASH = generate_password_hash("not-a-real-password-0", method="scrypt")
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
 
 register_unique_race("users", ("username",), "username", "用户名：刚刚已被他人使用，请换一个。")
+
+
+def read_new_login(data: dict, errors: dict[str, str], *, name: str | None) -> tuple[str, str]:
+    """Read a new account's username, password and its confirmation, adding what is wrong.
+
+    The one rule for people who open their own account (registration, an invitation): a free
+    well-formed username, a password the policy accepts, typed the same twice. Returns
+    (username, password); the caller raises Invalid when errors is not empty.
+    """
+    username = (data.get("username") or "").strip()
+    if not USERNAME_RE.match(username):
+        errors["username"] = "登录用户名：须为 3–64 位字母、数字、下划线、点或连字符。"
+    elif db.session.scalar(sa.select(User.id).where(User.username == username)):
+        errors["username"] = f"登录用户名：“{username}”已被使用。"
+    password = data.get("password") or ""
+    try:
+        check_password_policy(password, user_inputs=(username, name))
+    except Invalid as error:
+        errors.update(error.errors)
+    if "password" not in errors and password != data.get("password_confirm"):
+        errors["password_confirm"] = "确认密码：两次输入的密码不一致。"
+    return username, password
 
 
 def create_user(
@@ -77,14 +99,16 @@ def create_user(
         if not employer_uscc:
             raise Invalid("统一社会信用代码：用人单位账号必须关联一家企业。", field="employer_uscc")
         uscc = normalize_uscc(employer_uscc)
-        if not is_valid_uscc(uscc):
-            raise Invalid(f"统一社会信用代码：“{employer_uscc}”校验不通过。", field="employer_uscc")
+        if problem := uscc_error(uscc):
+            raise Invalid(f"统一社会信用代码：“{uscc}”{problem}。", field="employer_uscc")
         employer = db.session.scalar(sa.select(Employer).where(Employer.uscc == uscc))
         if employer is None:
             raise Invalid(
                 f"统一社会信用代码：系统中没有代码为 {uscc} 的企业。", field="employer_uscc"
             )
         user.employer = employer
+        # An account the bureau creates for an employer manages its team; invitations choose.
+        user.employer_role = EmployerRole.ADMIN
     elif employer_uscc:
         raise Invalid("统一社会信用代码：只有用人单位账号需要关联企业。", field="employer_uscc")
 

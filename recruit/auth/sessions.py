@@ -112,10 +112,16 @@ def live_sessions(user: User) -> list[UserSession]:
 def end_all_sessions(user: User, *, by, reason: str = "user.sign_out_everywhere") -> dict:
     """End every session of the user and revoke the user's API tokens; return the counts.
 
-    The user may do it for themself, an administrator for anyone. `reason` is the audit action
-    (a password change records its own). The caller commits.
+    The user may do it for themself, an administrator for anyone, an employer's account
+    administrator for a colleague of the same employer. `reason` is the audit action (a
+    password change records its own). The caller commits.
     """
-    if by is None or (by.id != user.id and not by.has_role(Role.ADMIN)):
+    colleague = (
+        by is not None
+        and getattr(by, "is_employer_admin", False)
+        and user.employer_id == by.employer_id
+    )
+    if by is None or (by.id != user.id and not by.has_role(Role.ADMIN) and not colleague):
         raise Forbidden("只有本人或系统管理员可以让该账号在所有设备上退出。")
     now = utcnow()
     sessions = db.session.execute(

@@ -1,10 +1,12 @@
-"""flask channels list|set"""
+"""flask channels list|set|create|issue-token|revoke-token"""
 
 import click
 from flask.cli import with_appcontext
 
 from recruit.auth.actors import system
-from recruit.channels.services import get_channel, list_channels, update_channel
+from recruit.channels.consumers import issue_consumer_token, revoke_consumer_token
+from recruit.channels.models import ChannelKind
+from recruit.channels.services import create_channel, get_channel, list_channels, update_channel
 from recruit.cli import CommandError
 from recruit.errors import NotFound, ServiceError
 from recruit.uow import unit_of_work
@@ -89,3 +91,54 @@ def set_command(code, base_url, token_env, concurrency, enabled, scope_region,
     except ServiceError as error:
         raise CommandError(error.message) from None
     click.echo(f"渠道 {channel.code}（{channel.name}）已更新。")
+
+
+@channels_cli.command("create", help="新增一个渠道（新增后停用，设置完成后用 set --enable 启用）。")
+@click.argument("code")
+@click.option("--name", required=True, help="渠道名称。")
+@click.option(
+    "--kind",
+    required=True,
+    type=click.Choice([kind.value for kind in ChannelKind]),
+    help="渠道类型；pull = 拉取接口（对接方按游标读取岗位变更）。",
+)
+@with_appcontext
+def create_command(code, name, kind) -> None:
+    try:
+        with unit_of_work():
+            channel = create_channel(code, name, kind, by=ACTOR)
+            label = f"{channel.code}（{channel.name}，{channel.kind.label}）"
+    except ServiceError as error:
+        raise CommandError(error.message) from None
+    click.echo(f"渠道 {label} 已新增，当前为停用状态。")
+
+
+@channels_cli.command("issue-token", help="为拉取接口渠道的对接方签发令牌（只显示一次）。")
+@click.argument("code")
+@click.option("--name", required=True, help="对接方名称。")
+@with_appcontext
+def issue_token_command(code, name) -> None:
+    channel = _channel(code)
+    try:
+        with unit_of_work():
+            consumer, token = issue_consumer_token(channel, name, by=ACTOR)
+            consumer_id = consumer.id
+    except ServiceError as error:
+        raise CommandError(error.message) from None
+    click.echo(f"已为对接方“{name.strip()}”（编号 {consumer_id}）签发令牌，只显示这一次：")
+    click.echo(token)
+
+
+@channels_cli.command("revoke-token", help="撤销拉取接口渠道某个对接方的令牌。")
+@click.argument("code")
+@click.argument("consumer_id", type=int)
+@with_appcontext
+def revoke_token_command(code, consumer_id) -> None:
+    channel = _channel(code)
+    try:
+        with unit_of_work():
+            consumer = revoke_consumer_token(channel, consumer_id, by=ACTOR)
+            name = consumer.name
+    except ServiceError as error:
+        raise CommandError(error.message) from None
+    click.echo(f"对接方“{name}”的令牌已撤销。")

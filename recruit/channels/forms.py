@@ -3,7 +3,13 @@
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Optional
 
-from recruit.channels.models import BASE_URL_MAX, DAY_LABELS, MAX_CONCURRENCY, TOKEN_ENV_MAX
+from recruit.channels.models import (
+    BASE_URL_MAX,
+    CONSUMER_NAME_MAX,
+    DAY_LABELS,
+    MAX_CONCURRENCY,
+    TOKEN_ENV_MAX,
+)
 from recruit.forms import Form, choices
 
 
@@ -46,3 +52,12 @@ class ChannelForm(Form):
     scope_regions = SelectMultipleField("范围：地区", validate_choice=False)
     scope_industry_chains = SelectMultipleField("范围：产业链", validate_choice=False)
     scope_fair_types = SelectMultipleField("范围：招聘会类型", validate_choice=False)
+
+
+class ConsumerForm(Form):
+    # The channels' consumers service checks the name; the browser stops at the limit.
+    name = StringField(
+        "对接方名称",
+        render_kw={"maxlength": CONSUMER_NAME_MAX},
+        description="如 某招聘平台；令牌只显示一次，请当场交给对接方。",
+    )

@@ -50,6 +50,8 @@ class ChannelKind(LabelledEnum):
     HTTP_JSON = "http_json", "接口推送（协议 v1）"
     XLSX_EXPORT = "xlsx_export", "Excel 导出"
     FEED = "feed", "数据订阅"
+    #: The integrator reads GET /api/v1/postings/changes with a token we issue; never pushed.
+    PULL = "pull", "拉取接口"
 
 
 class Channel(db.Model):
@@ -95,6 +97,16 @@ class Channel(db.Model):
     def token_variable(self) -> str:
         """Return the environment variable this channel's token must be read from."""
         return token_env_for(self.code)
+
+    @property
+    def is_pull(self) -> bool:
+        """Whether integrators pull the channel's changes (no run ever sends anything)."""
+        return self.kind is ChannelKind.PULL
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Whether the push sync and the scheduler run this channel: enabled and not pulled."""
+        return self.enabled and not self.is_pull
 
     @property
     def has_public_feed(self) -> bool:
@@ -290,3 +302,89 @@ class SyncRun(db.Model):
 
     def __repr__(self) -> str:
         return f"<SyncRun {self.id} ch={self.channel_id} {self.week} {self.status.value}>"
+
+
+class ChangeAction(LabelledEnum):
+    PUBLISHED = "published", "发布"
+    CHANGED = "changed", "更新"
+    WITHDRAWN = "withdrawn", "撤下"
+
+
+class ChangeFeed(db.Model):
+    """A pull channel's change log head: its last sequence number, and the lock of its writers."""
+
+    __tablename__ = "change_feeds"
+
+    channel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("channels.id"), primary_key=True)
+    #: The sequence number of the channel's latest change (0 before the first).
+    last_seq: so.Mapped[int] = so.mapped_column(default=0)
+    #: Changes up to this number were compacted away; an older cursor has expired (410).
+    pruned_through: so.Mapped[int] = so.mapped_column(default=0)
+    #: When the log was last compared with the postings the channel should show.
+    swept_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<ChangeFeed ch={self.channel_id} seq={self.last_seq}>"
+
+
+class PostingChange(db.Model):
+    """One entry of a pull channel's change log: a posting published, changed or withdrawn."""
+
+    __tablename__ = "posting_changes"
+    __table_args__ = (
+        sa.UniqueConstraint("channel_id", "seq", name="uq_posting_changes_channel_seq"),
+        sa.Index("ix_posting_changes_channel_position", "channel_id", "position_id", "seq"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    channel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("channels.id"))
+    #: Gap-free and increasing within the channel: the cursor a consumer follows.
+    seq: so.Mapped[int]
+    position_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("positions.id"))
+    ref: so.Mapped[str] = so.mapped_column(sa.String(20))
+    action: so.Mapped[ChangeAction] = so.mapped_column(str_enum(ChangeAction))
+    revision: so.Mapped[int]
+    #: The posting document as the channel received it (NULL for a withdrawal).
+    document: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    #: SHA-256 of the encoded document: an equal hash means the posting did not change.
+    digest: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<PostingChange ch={self.channel_id} #{self.seq} {self.ref} {self.action.value}>"
+
+
+#: The longest consumer name, and the prefix of the tokens issued to consumers.
+CONSUMER_NAME_MAX = 60
+CONSUMER_TOKEN_PREFIX = "rc_"
+
+
+class ChannelConsumer(db.Model):
+    """An integrator reading a pull channel with a token we issued (stored as its hash)."""
+
+    __tablename__ = "channel_consumers"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    channel_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("channels.id"), index=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(CONSUMER_NAME_MAX))
+    #: SHA-256 of the token; the token itself is shown once when issued and never kept.
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: The first characters of the token, so people can tell tokens apart.
+    prefix: so.Mapped[str] = so.mapped_column(sa.String(12))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    #: The cursor the consumer was last handed (changes or snapshot), and when.
+    last_cursor: so.Mapped[int | None]
+    last_read_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    reads: so.Mapped[int] = so.mapped_column(default=0)
+
+    channel: so.Mapped[Channel] = so.relationship()
+
+    @property
+    def active(self) -> bool:
+        """Whether the token is still accepted."""
+        return self.revoked_at is None
+
+    def __repr__(self) -> str:
+        return f"<ChannelConsumer {self.id} ch={self.channel_id} {self.prefix}…>"

@@ -6,7 +6,12 @@ from flask_login import current_user
 
 from recruit.auth.access import roles_required
 from recruit.auth.scope import STAFF
-from recruit.channels.forms import ChannelForm
+from recruit.channels.consumers import (
+    issue_consumer_token,
+    list_consumers,
+    revoke_consumer_token,
+)
+from recruit.channels.forms import ChannelForm, ConsumerForm
 from recruit.channels.ledger import (
     active_runs,
     export_path,
@@ -27,7 +32,7 @@ from recruit.channels.services import (
     retry_posting,
     update_channel,
 )
-from recruit.errors import Conflict, Invalid
+from recruit.errors import Conflict, Invalid, NotFound
 from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.refdata.codes import FairType
@@ -95,7 +100,12 @@ def _changes(form: ChannelForm, channel: Channel) -> dict:
     return changes
 
 
-def _detail_page(channel: Channel, form: ChannelForm):
+def _detail_page(
+    channel: Channel,
+    form: ChannelForm,
+    consumer_form: ConsumerForm | None = None,
+    issued: tuple | None = None,
+):
     failed_page = db.paginate(
         troubled_postings_query(current_user, channel),
         page=request.args.get("failed_page", 1, type=int),
@@ -122,17 +132,64 @@ def _detail_page(channel: Channel, form: ChannelForm):
         can_run=may_run_channels(current_user),
         can_change=may_change_channels(current_user),
         refresh=REFRESH_SECONDS if active else None,
+        consumers=list_consumers(current_user, channel) if channel.is_pull else [],
+        consumer_form=consumer_form or ConsumerForm(),
+        issued=issued,
     )
+
+
+def _settings_form(channel: Channel) -> ChannelForm:
+    form = ChannelForm(obj=channel)
+    form.schedule_day.data, _, form.schedule_time.data = channel.schedule.partition(" ")
+    _fill_choices(form)
+    return form
+
+
+@bp.post("/<code>/consumers")
+@roles_required(*STAFF)
+def issue_consumer(code: str):
+    channel = get_channel(current_user, code)
+    require_channel_admin(current_user)
+    consumer_form = ConsumerForm()
+    issued = None
+    if consumer_form.validate_on_submit():
+        try:
+            with unit_of_work():
+                consumer, token = issue_consumer_token(
+                    channel, consumer_form.name.data, by=current_user
+                )
+                issued = (consumer.name, token)
+        except Invalid as error:
+            show_refusal(consumer_form, error)
+        except Conflict as refusal:
+            flash(refusal.message, "warning")
+            return redirect(url_for("channels.detail", code=code))
+        else:
+            consumer_form = ConsumerForm(formdata=None)
+    # The token is shown on this answer only, never stored or put in a cookie.
+    response = _detail_page(channel, _settings_form(channel), consumer_form, issued)
+    return response, 200, {"Cache-Control": "no-store"}
+
+
+@bp.post("/<code>/consumers/<id:consumer_id>/revoke")
+@roles_required(*STAFF)
+def revoke_consumer(code: str, consumer_id: int):
+    channel = get_channel(current_user, code)
+    try:
+        with unit_of_work():
+            consumer = revoke_consumer_token(channel, consumer_id, by=current_user)
+    except NotFound as refusal:
+        flash(refusal.message, "warning")
+    else:
+        flash(f"对接方“{consumer.name}”的令牌已撤销，立即失效。", "success")
+    return redirect(url_for("channels.detail", code=code))
 
 
 @bp.get("/<code>")
 @roles_required(*STAFF)
 def detail(code: str):
     channel = get_channel(current_user, code)
-    form = ChannelForm(obj=channel)
-    form.schedule_day.data, _, form.schedule_time.data = channel.schedule.partition(" ")
-    _fill_choices(form)
-    return _detail_page(channel, form)
+    return _detail_page(channel, _settings_form(channel))
 
 
 @bp.post("/<code>/settings")

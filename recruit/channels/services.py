@@ -52,6 +52,7 @@ NOT_OPERATOR = "只有系统管理员和市级组织者可以启动同步、重�
 NOT_FOUND = "渠道不存在。"
 DISABLED = "渠道未启用，不能同步。"
 NOT_HTTP = "只有接口推送（协议 v1）渠道可以核对。"
+PULLED = "拉取接口渠道由对接方按游标读取变更，不需要同步。"
 BAD_CONCURRENCY = f"并发请求数须为 1–{MAX_CONCURRENCY} 之间的整数"
 
 
@@ -249,6 +250,47 @@ def update_channel(channel: Channel, changes: dict[str, Any], *, by: Actor) -> C
     return channel
 
 
+_CHANNEL_CODE = re.compile(r"^[a-z][a-z0-9]{1,19}$")
+
+
+def create_channel(code: str, name: str, kind: str, *, by: Actor) -> Channel:
+    """Add a channel (admins only), disabled until its settings are complete and it is enabled.
+
+    Raises Forbidden for anyone else, Invalid naming each field at fault (a code already taken
+    included).
+    """
+    require_channel_admin(by)
+    code = (code or "").strip().lower()
+    name = (name or "").strip()
+    errors: dict[str, str] = {}
+    if not _CHANNEL_CODE.match(code):
+        errors["code"] = "渠道代码须为 2–20 位小写字母或数字，以字母开头"
+    elif db.session.scalar(sa.select(Channel.id).where(Channel.code == code)) is not None:
+        errors["code"] = f"渠道代码 {code} 已被使用"
+    if not name:
+        errors["name"] = "请填写渠道名称"
+    elif len(name) > 60:
+        errors["name"] = "渠道名称不能超过 60 个字符"
+    if kind not in {k.value for k in ChannelKind}:
+        errors["kind"] = "渠道类型须为以下之一：" + "、".join(k.value for k in ChannelKind)
+    if errors:
+        raise Invalid(errors=errors)
+    channel = Channel(
+        code=code,
+        name=name,
+        kind=ChannelKind(kind),
+        enabled=False,
+        scope_regions=[],
+        scope_industry_chains=[],
+        scope_fair_types=[],
+        settings={},
+    )
+    db.session.add(channel)
+    db.session.flush()
+    record_audit("channel.create", channel, by=by, summary={"code": code, "kind": kind})
+    return channel
+
+
 def seed_channels() -> int:
     """Insert the shipped channels that are missing; return how many.
 
@@ -280,6 +322,8 @@ def seed_channels() -> int:
 
 def _require_runnable(channel: Channel, by: Actor) -> None:
     require_channel_operator(by)
+    if channel.is_pull:
+        raise Conflict(PULLED)
     if not channel.enabled:
         raise Conflict(DISABLED)
 

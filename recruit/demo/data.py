@@ -84,6 +84,14 @@ POSITION_TEMPLATES = {
 
 # fmt: on
 
+#: Mobile ranges in service (phonenumbers' CN metadata); 140, 154, 174 … are refused.
+MOBILE_PREFIXES = (
+    [f"13{d}" for d in range(10)]
+    + ["150", "151", "152", "153", "155", "156", "157", "158", "159"]
+    + [f"18{d}" for d in range(10)]
+    + ["198", "199"]
+)
+
 SEEKER_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何罗谭彭易肖"
 SEEKER_GIVEN = [
     "建华",

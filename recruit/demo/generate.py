@@ -455,7 +455,7 @@ def _employer_rows(count: int, year: int, chains: dict[str, int], rng: random.Ra
                 "size": rng.choice(list(EmployerSize)),
                 "address": f"{region}工业园区{n % 90 + 1}号",
                 "contact_name": data.SEEKER_SURNAMES[n % len(data.SEEKER_SURNAMES)] + "经理",
-                "contact_phone": f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+                "contact_phone": f"{rng.choice(data.MOBILE_PREFIXES)}{rng.randrange(10**8):08d}",
                 "status": EmployerStatus.APPROVED,
                 "reviewed_at": utcnow(),
                 "_chain": chain,
@@ -626,7 +626,7 @@ def _hire_rows(fair_id, fair, offered, n, rng: random.Random) -> list[dict]:
                     "position_id": position_id,
                     "seeker_name": rng.choice(data.SEEKER_SURNAMES) + rng.choice(GIVEN),
                     "gender": rng.choice(list(Gender)),
-                    "seeker_phone": f"1{rng.choice('356789')}{rng.randrange(10**9):09d}",
+                    "seeker_phone": f"{rng.choice(data.MOBILE_PREFIXES)}{rng.randrange(10**8):08d}",
                     "education": Education.BACHELOR
                     if graduates
                     else rng.choice(list(Education)[:5]),

@@ -13,6 +13,7 @@ from recruit.employers.models import Employer, EmployerStatus
 from recruit.employers.signals import employer_changed
 from recruit.errors import Conflict, Invalid, NotFound
 from recruit.extensions import db
+from recruit.notify.events import employer_reviewed
 
 #: The longest review note (employers and positions); the employer reads it.
 MAX_REVIEW_NOTE = 500
@@ -51,3 +52,4 @@ def review_employer(employer: Employer, approve: bool, *, by, note: str = "") ->
         summary={"status": [before.value, employer.status.value]},
     )
     employer_changed.send(employer, reason=employer.status.value)
+    employer_reviewed(employer)

@@ -47,6 +47,11 @@ def register():
                 "注册成功，请等待就业服务中心审核。审核通过后即可发布岗位、报名招聘会。",
                 "success",
             )
+            # A verified mobile is what 忘记密码 needs later: say so while the person is here.
+            flash(
+                "建议现在到“我的账号”验证手机号（短信验证码），以后忘记密码时可以自行重置。",
+                "info",
+            )
             return redirect(url_for("employer.index"))
     elif request.method == "POST":
         flash("请按提示修改后再提交。", "danger")

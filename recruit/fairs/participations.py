@@ -12,7 +12,8 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from recruit.audit.services import record_audit
 from recruit.auth.models import Role
-from recruit.auth.scope import STAFF, require_role, where_in_scope
+from recruit.auth.scope import STAFF, require_employer_write, require_role, where_in_scope
+from recruit.db_types import utcnow
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.employers.services import get_employer
 from recruit.errors import Conflict, Forbidden, Invalid, NotFound
@@ -27,6 +28,7 @@ from recruit.fairs.models import (
 )
 from recruit.fairs.queries import require_fair_access, staff_fairs
 from recruit.formatting import local_date, local_today
+from recruit.notify.events import booth_assigned, participation_reviewed
 from recruit.positions.models import MAX_OPENINGS, Position, PositionStatus
 from recruit.uow import register_unique_race
 
@@ -232,6 +234,8 @@ def _replace_offers(part: Participation, offers: dict[int, int]) -> dict[str, in
             current[position_id].openings = openings
         else:
             part.fair_positions.append(FairPosition(position_id=position_id, openings=openings))
+    # The offers are part of the participation: the feeds date their documents by its stamp.
+    part.updated_at = utcnow()
     db.session.flush()
     return before
 
@@ -241,7 +245,7 @@ def _replace_offers(part: Participation, offers: dict[int, int]) -> dict[str, in
 
 def sign_up(fair: Fair, offers: dict[int, int], *, by) -> Participation:
     """Sign the employer actor up for the fair with {position id: openings}; status 已报名."""
-    require_role(by, Role.EMPLOYER)
+    require_employer_write(by)
     employer = by.employer
     if not fair.is_public:
         raise NotFound("招聘会不存在。")
@@ -353,6 +357,7 @@ def review_participation(part: Participation, approve: bool, *, by, note: str = 
         by=by,
         summary={"status": ["requested", part.status.value]},
     )
+    participation_reviewed(part)
 
 
 def withdraw_participation(part: Participation, *, by) -> None:
@@ -364,6 +369,7 @@ def withdraw_participation(part: Participation, *, by) -> None:
     if by.role is Role.EMPLOYER:
         if part.employer_id != by.employer_id:
             raise NotFound(NOT_FOUND)
+        require_employer_write(by)
         if part.status in (ParticipationStatus.REQUESTED, ParticipationStatus.APPROVED) and not (
             part.employer_may_withdraw
         ):
@@ -413,6 +419,7 @@ def assign_booth(part: Participation, booth: str | None, *, by) -> None:
     part.booth = booth
     db.session.flush()
     record_audit("participation.booth", part, by=by, summary={"booth": [before, booth]})
+    booth_assigned(part)
 
 
 def set_fair_positions(part: Participation, offers: dict[int, int], *, by) -> None:

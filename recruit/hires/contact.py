@@ -11,7 +11,6 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import xlsxwriter
 from flask import current_app
 
 from recruit.audit.services import record_audit
@@ -22,12 +21,11 @@ from recruit.errors import ReauthenticationRequired
 from recruit.extensions import db
 from recruit.fairs.models import Fair
 from recruit.fairs.queries import require_fair_access
-from recruit.formatting import local_datetime
 from recruit.hires.imports import TEMPLATE_COLUMNS
 from recruit.hires.intents import fair_hires, require_hire_access
 from recruit.hires.models import TentativeHire
 from recruit.refdata.codes import PriorityGroup
-from recruit.spreadsheets import write_cell
+from recruit.spreadsheets import TypedBook
 
 #: The most intents whose ids one audit entry lists (the count is always exact).
 AUDITED_IDS = 200
@@ -112,12 +110,12 @@ def export_hires(fair: Fair, *, by, password_checked_at: datetime | None) -> byt
     require_fair_access(by, fair)
     require_recent_password(password_checked_at)
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
-    bold = book.add_format({"bold": True})
-    sheet = book.add_worksheet("就业意向")
+    # constant_memory: rows go to disk as written; the column widths are set at close.
+    book = TypedBook(buffer, styles={"bold": {"bold": True}}, in_memory=True, constant_memory=True)
+    sheet = book.add_sheet("就业意向")
     header = ("编号", *TEMPLATE_COLUMNS[:6], "岗位", "用人单位", "状态", "登记时间", "来源")
-    for col, title in enumerate(header):
-        sheet.write(0, col, title, bold)
+    sheet.write_row(0, header, "bold")
+    sheet.sheet.freeze_panes(1, 0)
     count = 0
     rows = db.session.scalars(fair_hires(fair).order_by(None).order_by(TentativeHire.id))
     for row, hire in enumerate(rows, start=1):
@@ -133,12 +131,11 @@ def export_hires(fair: Fair, *, by, password_checked_at: datetime | None) -> byt
             hire.position.title,
             hire.position.employer.name,
             hire.outcome.label,
-            local_datetime(hire.recorded_at),
+            hire.recorded_at,  # a date and time cell, in local time
             hire.source.label,
         )
-        for col, value in enumerate(values):
-            # Names and titles are typed by seekers and employers: "=HYPERLINK(…)" stays text.
-            write_cell(sheet, row, col, value)
+        # Names and titles are typed by seekers and employers: "=HYPERLINK(…)" stays text.
+        sheet.write_row(row, values)
         count = row
     book.close()
     record_audit("hire.export", fair, by=by, summary={"fair_id": fair.id, "rows": count})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 import openpyxl
-import xlsxwriter
+from openpyxl.utils.escape import unescape
 
 from recruit.errors import Conflict, Invalid
 from recruit.fairs.models import Fair
@@ -24,11 +24,18 @@ from recruit.hires.intents import (
 )
 from recruit.hires.models import HireSource, Outcome
 from recruit.refdata.codes import Education, Gender, PriorityGroup
-from recruit.spreadsheets import UNREADABLE, check_workbook_archive, write_cell
+from recruit.spreadsheets import UNREADABLE, TypedBook, check_workbook_archive
 from recruit.validators import normalize_id_number, normalize_mobile
 
 TEMPLATE_COLUMNS = ("姓名", "性别", "手机号", "身份证号", "学历", "重点群体", "岗位编号")
 MAX_IMPORT_ROWS = 100_000
+#: What a filled template column typically holds, to size the empty columns.
+_TYPED_EXAMPLES = {
+    "手机号": "13907331234",
+    "身份证号": "430281199001011234",
+    "学历": "大专（高职）",
+    "重点群体": "高校毕业生、退役军人",
+}
 _GROUP_SEPARATORS = ("、", "，", ",", "；", ";", "/", " ")
 #: The template's column of each seeker field.
 _COLUMN_OF = {
@@ -73,15 +80,17 @@ def build_import_template(fair: Fair, *, by) -> bytes:
     require_fair_access(by, fair)
     buffer = io.BytesIO()
     # Names typed by employers go in as text: "=…" in a position's title is no formula here.
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    bold = book.add_format({"bold": True, "bg_color": "#DDEBF7"})
+    book = TypedBook(buffer, styles={"bold": {"bold": True, "bg_color": "#DDEBF7"}}, in_memory=True)
     # Text cells, so Excel keeps phone and ID numbers as typed (no 1.39E+10, no lost digits).
-    text = book.add_format({"num_format": "@"})
-    sheet = book.add_worksheet("就业意向")
+    text = book.book.add_format({"num_format": "@"})
+    typed = book.add_sheet("就业意向")
+    sheet = typed.sheet
+    typed.write_row(0, TEMPLATE_COLUMNS, "bold")
     for col, title in enumerate(TEMPLATE_COLUMNS):
-        sheet.write(0, col, title, bold)
-        width = 20 if title in ("身份证号", "重点群体") else 12
-        sheet.set_column(col, col, width, text if title in ("手机号", "身份证号") else None)
+        # Wide enough for what is typed below the header.
+        typed.measure(col, _TYPED_EXAMPLES.get(title, "某某某某"))
+        if title in ("手机号", "身份证号"):
+            typed.column_format(col, text)
     educations = [label for _value, label in Education.seeker_choices()]
     sheet.write_comment(0, 1, "男 或 女，可不填")
     sheet.write_comment(0, 4, "、".join(educations) + "，可不填")
@@ -119,15 +128,12 @@ def build_import_template(fair: Fair, *, by) -> bytes:
             "input_message": "可填多个，用顿号分隔，如：高校毕业生、退役军人",
         },
     )
-    positions = book.add_worksheet("岗位列表")
-    for col, title in enumerate(("岗位编号", "岗位名称", "用人单位", "展位")):
-        positions.write(0, col, title, bold)
-    positions.set_column(1, 2, 30)
+    positions = book.add_sheet("岗位列表")
+    positions.write_row(0, ("岗位编号", "岗位名称", "用人单位", "展位"), "bold")
     for row, fp in enumerate(offered, start=1):
         values = (fp.position_id, fp.position.title, fp.position.employer.name)
-        for col, value in enumerate((*values, fp.participation.booth or "")):
-            write_cell(positions, row, col, value)
-    help_sheet = book.add_worksheet("填写说明")
+        positions.write_row(row, (*values, fp.participation.booth or ""))
+    help_sheet = book.add_sheet("填写说明")
     notes = [
         f"招聘会：{fair.title}",
         "每行一名求职者的一个就业意向；同一人可有多个岗位意向，分多行填写。",
@@ -135,7 +141,7 @@ def build_import_template(fair: Fair, *, by) -> bytes:
         "整个文件检查无误才会导入；有任何错误都不会写入，请按错误清单修改后重新上传。",
     ]
     for row, line in enumerate(notes):
-        write_cell(help_sheet, row, 0, line)
+        help_sheet.write(row, 0, line)
     book.close()
     return buffer.getvalue()
 
@@ -145,7 +151,9 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    # Excel writes a control character typed into a cell as "_x000B_"; read it back as Excel
+    # does, so the text-field rule sees (and refuses) the character rather than the escape.
+    return unescape(str(value)).strip()
 
 
 def _split_groups(text: str) -> list[str]:

@@ -25,7 +25,13 @@ from recruit.hires.models import HireSource, Outcome, TentativeHire
 from recruit.pii import pii_hash
 from recruit.positions.models import Position
 from recruit.refdata.codes import Education, Gender, PriorityGroup
-from recruit.validators import is_valid_id_number, normalize_id_number, normalize_mobile
+from recruit.validators import (
+    control_character_error,
+    id_number_error,
+    mobile_error,
+    normalize_id_number,
+    normalize_mobile,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +125,9 @@ def seeker_errors(values: dict) -> dict[str, str]:
     """Return {field: message} for one seeker's values given as codes (empty when all fine)."""
     errors: dict[str, str] = {}
     name = (values.get("seeker_name") or "").strip()
-    if not name:
+    if control_character_error(name):
+        errors["seeker_name"] = control_character_error(name)
+    elif not name:
         errors["seeker_name"] = "必填"
     elif len(name) > MAX_NAME:
         errors["seeker_name"] = f"不能超过{MAX_NAME}个字"
@@ -127,13 +135,12 @@ def seeker_errors(values: dict) -> dict[str, str]:
     if not phone:
         errors["seeker_phone"] = "必填"
     else:
-        try:
-            normalize_mobile(phone)
-        except ValueError:
-            errors["seeker_phone"] = f"格式不正确（“{phone}”），应为以13–19开头的11位数字"
+        problem = mobile_error(phone)
+        if problem:
+            errors["seeker_phone"] = f"{problem}（“{phone}”）"
     id_number = (values.get("seeker_id_number") or "").strip()
-    if id_number and not is_valid_id_number(id_number):
-        errors["seeker_id_number"] = "号码无效（请检查位数、出生日期和校验位）"
+    if id_number and (problem := id_number_error(id_number)):
+        errors["seeker_id_number"] = problem
     gender = values.get("gender")
     if gender and gender not in {g.value for g in Gender}:
         errors["gender"] = "只能是男或女"

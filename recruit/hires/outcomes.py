@@ -3,6 +3,8 @@
 from datetime import date
 
 from recruit.audit.services import record_audit
+from recruit.auth.models import Role
+from recruit.auth.scope import require_employer_write
 from recruit.errors import Invalid
 from recruit.extensions import db
 from recruit.formatting import local_today, to_local
@@ -17,6 +19,8 @@ CHOOSE = "结果：请选择 已录用、已到岗、未录用 或 放弃。"
 def record_outcome(hire: TentativeHire, outcome: Outcome | str, on: date | None, *, by):
     """Record the outcome of an intent on a date; 到岗 implies 录用 on the same day if unset."""
     require_hire_access(by, hire)
+    if by.role is Role.EMPLOYER:
+        require_employer_write(by)
     try:
         outcome = Outcome(outcome)
     except ValueError:

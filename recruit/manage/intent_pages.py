@@ -1,8 +1,6 @@
 """Tentative hires at a fair: the phone form, the masked list, one full record, import, export."""
 
-import io
-
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from recruit.auth.access import password_entered_at
@@ -14,9 +12,8 @@ from recruit.forms import choices, show_refusal
 from recruit.hires import contact, imports, intents
 from recruit.manage.blueprint import bp, page_number
 from recruit.manage.forms import ImportForm, IntentForm
+from recruit.spreadsheets import XLSX_MIMETYPE, send_download
 from recruit.uow import unit_of_work
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _position_choices(fair: Fair):
@@ -113,20 +110,20 @@ def intents_export(fair_id: int):
         data = contact.export_hires(
             fair, by=current_user, password_checked_at=password_entered_at()
         )
-    return send_file(
-        io.BytesIO(data),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"就业意向-{fair.id}.xlsx",
+    return send_download(
+        data,
+        f"就业意向-{fair.id}.xlsx",
+        ascii_name=f"intents-{fair.id}.xlsx",
+        mimetype=XLSX_MIMETYPE,
     )
 
 
 @bp.route("/fairs/<id:fair_id>/import/template.xlsx")
 def import_template(fair_id: int):
     fair = queries.get_fair(current_user, fair_id)
-    return send_file(
-        io.BytesIO(imports.build_import_template(fair, by=current_user)),
-        mimetype=XLSX,
-        as_attachment=True,
-        download_name=f"就业意向导入模板-{fair.id}.xlsx",
+    return send_download(
+        imports.build_import_template(fair, by=current_user),
+        f"就业意向导入模板-{fair.id}.xlsx",
+        ascii_name=f"intents-template-{fair.id}.xlsx",
+        mimetype=XLSX_MIMETYPE,
     )

@@ -3,6 +3,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from recruit.employers.profile import field_labels, get_change, pending_changes, review_change
 from recruit.employers.review import pending_employers, review_employer
 from recruit.employers.services import get_employer
 from recruit.errors import Conflict, Invalid
@@ -31,6 +32,8 @@ def review():
         employers=page(pending_employers(current_user), "epage"),
         positions=positions,
         requests=page(pending_participations(current_user), "rpage"),
+        changes=page(pending_changes(current_user), "cpage"),
+        field_labels=field_labels,
         flags={p.id: position_flags(p) for p in positions.items},
         explanations=screening_explanations(positions.items),
         form=NoteForm(),
@@ -55,6 +58,12 @@ def _decide(record, review, describe):
 def review_employer_view(employer_id: int):
     employer = get_employer(current_user, employer_id)
     return _decide(employer, review_employer, lambda e: e.name)
+
+
+@bp.route("/review/employer-changes/<id:change_id>", methods=["POST"])
+def review_change_view(change_id: int):
+    change = get_change(current_user, change_id)
+    return _decide(change, review_change, lambda c: f"{c.old_name}的信息变更")
 
 
 @bp.route("/review/positions/<id:position_id>", methods=["POST"])

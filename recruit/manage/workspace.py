@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import flash, render_template, request
 from flask_login import current_user
 
+from recruit.employers.profile import pending_changes
 from recruit.employers.review import pending_employers
 from recruit.extensions import db
 from recruit.fairs import participations, queries
@@ -29,6 +30,7 @@ def index():
         "employers": _count(pending_employers(current_user)),
         "positions": _count(pending_positions(current_user).with_only_columns(Position.id)),
         "participations": participations.pending_participation_count(current_user),
+        "employer_changes": _count(pending_changes(current_user)),
     }
     return render_template(
         "manage/index.html",

@@ -14,6 +14,7 @@ from recruit.employers.models import EmployerStatus
 from recruit.employers.review import MAX_REVIEW_NOTE, NOTE_TOO_LONG
 from recruit.errors import Conflict, Invalid
 from recruit.extensions import db
+from recruit.notify.events import position_reviewed
 from recruit.positions.models import Position, PositionStatus
 from recruit.positions.screening import Flag, screen_text
 from recruit.positions.services import require_position_access, set_position_status
@@ -85,7 +86,9 @@ def review_position(position: Position, approve: bool, *, by, note: str = "") ->
                 summary={"phrases": [f.phrase for f in blocking], "reason": note},
             )
         set_position_status(position, PositionStatus.OPEN, by=by, note=note)
+        position_reviewed(position, approved=True)
     else:
         if not note:
             raise Invalid("退回原因：请填写原因，企业会看到它。", field="note")
         set_position_status(position, PositionStatus.DRAFT, by=by, note=note)
+        position_reviewed(position, approved=False)

@@ -19,7 +19,7 @@ from recruit.refdata import codes
 from recruit.refdata.codes import Education, EmploymentType, Experience
 from recruit.refdata.models import Region
 from recruit.refdata.services import region_codes_within
-from recruit.validators import is_valid_mobile, normalize_mobile, read_text
+from recruit.validators import normalize_phone, phone_error, read_text
 
 #: Fields an employer edits; each is a Position attribute of the same name.
 EDITABLE_FIELDS = (
@@ -72,7 +72,6 @@ MAX_DESCRIPTION = 5000
 MAX_MONTHLY_SALARY = 1_000_000
 
 _OCCUPATION_CODE_RE = re.compile(r"^[1-8]-\d{2}-\d{2}-\d{2}$")
-_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 #: Employment types paid by the month, to which the monthly minimum wage applies. Part-time
 #: work has an hourly minimum instead, and interns are not employees under the labour law.
 _MONTHLY_PAID = (EmploymentType.FULL_TIME, EmploymentType.TEMPORARY)
@@ -113,10 +112,10 @@ def validate_position_data(data: dict[str, Any], *, today: date | None = None) -
     clean["work_address"] = text("work_address", "工作地址", 200)
     clean["contact_name"] = text("contact_name", "联系人", 40)
     phone = text("contact_phone", "联系电话", 20)
-    if phone and not (is_valid_mobile(phone) or _LANDLINE_RE.match(phone)):
-        errors["contact_phone"] = "联系电话：请填写手机号码或带区号的固定电话（如 0731-28888888）。"
-    elif phone and is_valid_mobile(phone):
-        phone = normalize_mobile(phone)
+    if phone and (problem := phone_error(phone)):
+        errors["contact_phone"] = f"联系电话：{problem}。"
+    elif phone:
+        phone = normalize_phone(phone)
     clean["contact_phone"] = phone
 
     group = _whole_number(data.get("occupation_major_group"))

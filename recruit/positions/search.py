@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from markupsafe import Markup, escape
 from sqlalchemy.orm import aliased, joinedload
 
 from recruit.db_types import utcnow
@@ -17,9 +18,10 @@ from recruit.formatting import LOCAL_TZ, to_local
 from recruit.links import public_url
 from recruit.positions.models import Position, public_clause
 from recruit.refdata import codes
-from recruit.refdata.codes import Education, EmploymentType
+from recruit.refdata.codes import OCCUPATION_EDITION, Education, EmploymentType, Experience
 from recruit.refdata.models import Region
 from recruit.refdata.services import region_codes_within
+from recruit.validators import strip_control_characters
 
 
 @dataclass
@@ -165,54 +167,122 @@ def locality(position: Position) -> str:
 
 
 def job_posting(position: Position) -> dict[str, Any]:
-    """Return the schema.org JobPosting of a public position."""
+    """Return the schema.org JobPosting of a public position (Google's JobPosting guidelines).
+
+    Text is stripped of control characters written before the text-field rule refused them;
+    the template serializes the document with |tojson, which keeps it inside its script.
+    """
     employer = position.employer
     posted = position.published_at or position.created_at
     valid_through = datetime.combine(position.valid_until, time(23, 59, 59), LOCAL_TZ)
-    occupation = position.occupation_code or str(position.occupation_major_group)
+    clean = strip_control_characters
+    address: dict[str, Any] = {
+        "@type": "PostalAddress",
+        "addressLocality": locality(position),
+        "addressRegion": "湖南省",
+        "addressCountry": "CN",
+    }
+    street = position.work_address or employer.address
+    if street:
+        address["streetAddress"] = clean(street)
     document: dict[str, Any] = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
-        "title": position.title,
-        "description": position.description,
+        "title": clean(position.title),
+        "description": description_html(position.description),
         "identifier": {"@type": "PropertyValue", "name": "株洲招聘会", "value": position.ref},
         "url": public_url("positions.detail", position_id=position.id),
         "datePosted": to_local(posted).date().isoformat(),
         "validThrough": valid_through.isoformat(),
+        # Seekers apply at the employer (contact on the page) or at a fair, not on this page.
+        "directApply": False,
         "hiringOrganization": {
             "@type": "Organization",
-            "name": employer.name,
+            "name": clean(employer.name),
             "identifier": employer.uscc,
-            "url": public_url("employers.profile", employer_id=employer.id),
+            "sameAs": public_url("employers.profile", employer_id=employer.id),
         },
-        "jobLocation": {
-            "@type": "Place",
-            "address": {
-                "@type": "PostalAddress",
-                "streetAddress": position.work_address or "",
-                "addressLocality": locality(position),
-                "addressRegion": "湖南省",
-                "addressCountry": "CN",
-            },
-        },
+        "jobLocation": {"@type": "Place", "address": address},
         "totalJobOpenings": position.openings,
         "employmentType": _EMPLOYMENT_TYPES[position.employment_type],
         "educationRequirements": _education(position.education),
-        "occupationalCategory": f"{occupation} "
-        f"{codes.OCCUPATION_MAJOR_GROUPS[position.occupation_major_group]}",
+        "experienceRequirements": _experience(position.experience),
+        "occupationalCategory": _occupation(position),
     }
-    if not position.salary_negotiable and position.salary_min is not None:
-        document["baseSalary"] = {
-            "@type": "MonetaryAmount",
-            "currency": "CNY",
-            "value": {
-                "@type": "QuantitativeValue",
-                "minValue": position.salary_min,
-                "maxValue": position.salary_max,
-                "unitText": "MONTH",
-            },
-        }
+    salary = _base_salary(position)
+    if salary:
+        document["baseSalary"] = salary
     return document
+
+
+def description_html(text: str | None) -> str:
+    """Return plain text as simple HTML: a paragraph per block, <br> at each line break."""
+    text = strip_control_characters(text or "").replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs = []
+    for block in _BLANK_LINE.split(text.strip()):
+        lines = [escape(line.strip()) for line in block.split("\n") if line.strip()]
+        if lines:
+            paragraphs.append(f"<p>{Markup('<br>').join(lines)}</p>")
+    return "".join(paragraphs)
+
+
+_BLANK_LINE = re.compile(r"\n\s*\n")
+
+
+def _base_salary(position: Position) -> dict[str, Any] | None:
+    """Return the monthly pay as a MonetaryAmount: what is known, a 面议 minimum included."""
+    bounds = {"minValue": position.salary_min, "maxValue": position.salary_max}
+    if position.salary_negotiable:
+        # "5000元起，面议": the minimum is a promise worth showing; a maximum is not given.
+        bounds["maxValue"] = None
+    bounds = {k: v for k, v in bounds.items() if v is not None}
+    if not bounds:
+        return None
+    return {
+        "@type": "MonetaryAmount",
+        "currency": "CNY",
+        "value": {"@type": "QuantitativeValue", **bounds, "unitText": "MONTH"},
+    }
+
+
+#: The least experience each choice asks for, in months (Google's monthsOfExperience).
+_EXPERIENCE_MONTHS = {
+    Experience.UNDER_1: 0,
+    Experience.Y1_3: 12,
+    Experience.Y3_5: 36,
+    Experience.Y5_10: 60,
+    Experience.OVER_10: 120,
+}
+
+
+def _experience(experience: Experience) -> dict[str, Any] | str:
+    if experience not in _EXPERIENCE_MONTHS:
+        return "no requirements"
+    return {
+        "@type": "OccupationalExperienceRequirements",
+        "monthsOfExperience": _EXPERIENCE_MONTHS[experience],
+        "description": experience.label,
+    }
+
+
+def _occupation(position: Position) -> list[dict[str, Any]]:
+    """Return the 职业分类大典 major group (code and name) and the full code when given."""
+    edition = position.occupation_edition or OCCUPATION_EDITION
+    code_set = {"@type": "CategoryCodeSet", "name": f"中华人民共和国职业分类大典（{edition}年版）"}
+    group = position.occupation_major_group
+    categories = [
+        {
+            "@type": "CategoryCode",
+            "codeValue": str(group),
+            "name": codes.OCCUPATION_MAJOR_GROUPS[group],
+            "inCodeSet": code_set,
+        }
+    ]
+    if position.occupation_code:
+        categories.append(
+            {"@type": "CategoryCode", "codeValue": position.occupation_code, "inCodeSet": code_set}
+        )
+    return categories
 
 
 def _education(education: Education) -> dict[str, Any] | str:

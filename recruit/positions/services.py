@@ -15,7 +15,13 @@ import sqlalchemy as sa
 
 from recruit.audit.services import record_audit
 from recruit.auth.models import Role
-from recruit.auth.scope import STAFF, in_scope, require_role, where_in_scope
+from recruit.auth.scope import (
+    STAFF,
+    in_scope,
+    require_employer_write,
+    require_role,
+    where_in_scope,
+)
 from recruit.db_types import utcnow
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.errors import Conflict, Invalid, NotFound, Stale
@@ -74,10 +80,11 @@ def get_position(actor, position_id: int) -> Position:
 
 
 def _require_owner(actor, position: Position) -> None:
-    """Refuse unless the actor is the employer account the position belongs to."""
+    """Refuse unless the actor is a writing account of the employer the position belongs to."""
     require_role(actor, Role.EMPLOYER)
     if position.employer_id != actor.employer_id:
         raise NotFound(NOT_FOUND)
+    require_employer_write(actor)
 
 
 def employer_positions(actor, status: PositionStatus | None = None) -> sa.Select:
@@ -153,7 +160,7 @@ def _require_approved(employer: Employer) -> None:
 
 def create_position(data: dict[str, Any], *, by) -> Position:
     """Validate and add a draft position for the employer actor."""
-    require_role(by, Role.EMPLOYER)
+    require_employer_write(by)
     clean = validate_position_data(data)
     position = Position(employer=by.employer, status=PositionStatus.DRAFT, **clean)
     db.session.add(position)

@@ -1,11 +1,8 @@
 """Public position search and the position page with its JobPosting markup."""
 
-import json
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
-from markupsafe import Markup
 
 from recruit.channels.services import channel_states_for
 from recruit.extensions import db
@@ -54,13 +51,6 @@ def search():
     )
 
 
-def _json_ld(document: dict) -> Markup:
-    text = json.dumps(document, ensure_ascii=False, indent=1)
-    # Inside <script> only "</" could end the element early; escape the angle brackets.
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(text)
-
-
 @bp.route("/<id:position_id>")
 def detail(position_id: int):
     position = db.session.get(Position, position_id)
@@ -72,7 +62,7 @@ def detail(position_id: int):
         return render_template(
             "positions/detail.html",
             position=position,
-            json_ld=_json_ld(job_posting(position)),
+            job_posting=job_posting(position),
             fairs=upcoming_fairs_offering(position),
             states=states,
         )

@@ -1,4 +1,7 @@
-"""Reminders of tentative hires still waiting for an outcome (shown on the employer dashboard)."""
+"""Reminders of tentative hires still waiting for an outcome.
+
+Shown on the employer dashboard and sent to the employer's accounts through the outbox.
+"""
 
 import logging
 from datetime import datetime, timedelta
@@ -6,8 +9,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from recruit.db_types import utcnow
+from recruit.employers.models import Employer
 from recruit.extensions import db
 from recruit.hires.models import Outcome, TentativeHire
+from recruit.notify.events import outcomes_waiting
 from recruit.positions.models import Position
 from recruit.reminders.models import OutcomeReminder
 
@@ -53,6 +58,7 @@ def remind_intents_awaiting_outcome(week: str, now: datetime | None = None) -> i
         if employer_id in already:
             continue
         db.session.add(OutcomeReminder(employer_id=employer_id, week=week, intents=n))
+        outcomes_waiting(db.session.get(Employer, employer_id), n)
         added += 1
     db.session.flush()
     logger.info("Reminded %d employers of intents without outcome (%s)", added, week)

@@ -1,18 +1,18 @@
 """The report as an .xlsx workbook in the bureau's layout, and as CSV.
 
-Every text cell goes through `recruit.spreadsheets.safe_text`: a value that a spreadsheet would
-read as a formula (= + - @, tab, carriage return) is prefixed with an apostrophe, and text is
-always written as text, never as a formula.
+The workbook is written through `recruit.spreadsheets.TypedBook`: counts are numbers, 举办日期
+a date, rates numbers with a % format, columns as wide as their content. Every text cell goes
+through `safe_text`: a value that a spreadsheet would read as a formula (= + - @, tab, carriage
+return) is prefixed with an apostrophe, and text is always written as text, never as a formula.
 """
 
 import csv
 import io
-
-import xlsxwriter
+from datetime import date
 
 from recruit.db_types import LabelledEnum
 from recruit.extensions import db
-from recruit.formatting import bureau_number, local_date, local_datetime
+from recruit.formatting import bureau_number, local_date, to_local
 from recruit.metrics import METRIC_LABELS, METRIC_NAMES
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.models import IndustryChain, Region
@@ -21,7 +21,7 @@ from recruit.reports.breakdowns import BREAKDOWNS
 from recruit.reports.drilldown import fair_list_select
 from recruit.reports.metrics import ReportFilter
 from recruit.reports.services import Report
-from recruit.spreadsheets import safe_text, write_cell
+from recruit.spreadsheets import Percent, TypedBook, build_workbook, safe_text
 
 BREAKDOWN_HEADER = ["分组"] + [
     f"{METRIC_LABELS[m][0]}（{METRIC_LABELS[m][1]}）" for m in METRIC_NAMES
@@ -59,7 +59,7 @@ def fair_rows(report: ReportFilter) -> list[list]:
             [
                 n,
                 row.title,
-                local_datetime(row.starts_at, "%Y-%m-%d"),
+                to_local(row.starts_at).date(),
                 names.get(row.region_code, row.region_code),
                 row.type.label,
                 row.mode.label,
@@ -71,84 +71,82 @@ def fair_rows(report: ReportFilter) -> list[list]:
     return rows
 
 
+#: The workbook's cell styles (xlsxwriter format properties).
+STYLES = {
+    "title": {"bold": True, "font_size": 14},
+    "bold": {"bold": True},
+    "header": {"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True},
+    "cell": {"border": 1},
+    "wrap": {"text_wrap": True, "valign": "top"},
+}
+
+
+def _plain(value):
+    return value.label if isinstance(value, LabelledEnum) else value
+
+
 def build_xlsx(report: Report) -> bytes:
     """Write the workbook: 汇总, one sheet per breakdown, 职业供需, 招聘会清单."""
-    output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True, "strings_to_formulas": False})
-    title = book.add_format({"bold": True, "font_size": 14})
-    bold = book.add_format({"bold": True})
-    header = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-    cell = book.add_format({"border": 1})
-    wrap = book.add_format({"text_wrap": True, "valign": "top"})
+    return build_workbook(lambda book: _fill(book, report), styles=STYLES)
 
-    def write_row(sheet, r, values, fmt=cell):
-        for c, value in enumerate(values):
-            write_cell(sheet, r, c, value.label if isinstance(value, LabelledEnum) else value, fmt)
+
+def _fill(book: TypedBook, report: Report) -> None:
+    def write_row(sheet, r, values, style="cell"):
+        sheet.write_row(r, [_plain(value) for value in values], style)
 
     f = report.filter
-    summary = book.add_worksheet("汇总")
-    summary.set_column(0, 0, 22)
-    summary.set_column(1, 3, 16)
-    summary.write_string(0, 0, "株洲市招聘会统计报表", title)
-    summary.write_string(1, 0, "统计时段")
-    summary.write_string(1, 1, period_text(f))
-    summary.write_string(2, 0, "统计范围")
-    summary.write_string(2, 1, safe_text(scope_words(f)))
-    write_row(summary, 4, ["指标", "数值", "单位", "按局口径"], header)
+    summary = book.add_sheet("汇总")
+    # The title spans the columns to its right: it is not measured into column A.
+    summary.sheet.write_string(0, 0, "株洲市招聘会统计报表", book.format("title"))
+    summary.write(1, 0, "统计时段")
+    summary.write(1, 1, period_text(f))
+    summary.write(2, 0, "统计范围")
+    summary.write(2, 1, scope_words(f))
+    write_row(summary, 4, ["指标", "数值", "单位", "按局口径"], "header")
     values = report.metrics.as_dict()
     for r, name in enumerate(METRIC_NAMES, start=5):
         label, unit = METRIC_LABELS[name]
         write_row(summary, r, [label, values[name], unit, bureau_number(values[name]) + unit])
     r = 5 + len(METRIC_NAMES)
     for step in report.funnel[1:]:
-        rate = "" if step.rate is None else f"{step.rate}%"
-        write_row(summary, r, [f"{step.label}率（占意向）", rate, "", ""])
+        write_row(summary, r, [f"{step.label}率（占意向）", Percent(step.rate), "", ""])
         r += 1
-    summary.write_string(r + 1, 0, "通报", bold)
-    summary.merge_range(r + 1, 1, r + 4, 6, safe_text(report.sentence), wrap)
+    summary.write(r + 1, 0, "通报", "bold")
+    # The report sentence wraps over a merged block: not measured into column B.
+    summary.sheet.merge_range(r + 1, 1, r + 4, 6, safe_text(report.sentence), book.format("wrap"))
 
     for by, name in BREAKDOWNS.items():
-        sheet = book.add_worksheet(name)
-        sheet.set_column(0, 0, 18)
-        sheet.set_column(1, len(METRIC_NAMES), 14)
-        write_row(sheet, 0, BREAKDOWN_HEADER, header)
+        sheet = book.add_sheet(name)
+        write_row(sheet, 0, BREAKDOWN_HEADER, "header")
         rows = report.breakdowns[by]
         for r, row in enumerate(rows, start=1):
             write_row(sheet, r, [row.label, *row.metrics.as_dict().values()])
-        write_row(sheet, len(rows) + 1, ["合计", *values.values()], header)
+        write_row(sheet, len(rows) + 1, ["合计", *values.values()], "header")
 
-    jobs = book.add_worksheet("职业供需")
-    jobs.set_column(0, 0, 40)
-    jobs.set_column(1, 3, 16)
+    jobs = book.add_sheet("职业供需")
     write_row(
-        jobs, 0, ["职业大类", "提供岗位（个次）", "就业意向（人次）", "每百个岗位意向数"], header
+        jobs, 0, ["职业大类", "提供岗位（个次）", "就业意向（人次）", "每百个岗位意向数"], "header"
     )
     r = 1
     for row in report.occupations:
         write_row(jobs, r, [row.label, row.openings, row.intents, row.intents_per_100 or 0])
         r += 1
     r += 1
-    jobs.write_string(r, 0, "岗位多、意向少的岗位（紧缺信号）", bold)
+    jobs.write(r, 0, "岗位多、意向少的岗位（紧缺信号）", "bold")
     write_row(
         jobs,
         r + 1,
         ["岗位名称", "提供岗位（个次）", "就业意向（人次）", "每百个岗位意向数"],
-        header,
+        "header",
     )
     for k, row in enumerate(report.shortage, start=r + 2):
         write_row(jobs, k, [row.label, row.openings, row.intents, row.intents_per_100 or 0])
 
-    fairs = book.add_worksheet("招聘会清单")
-    fairs.set_column(1, 1, 40)
-    fairs.set_column(2, 7, 12)
-    fairs.set_column(8, 13, 14)
-    write_row(fairs, 0, FAIR_HEADER, header)
-    listed = fair_rows(f)
-    for r, row in enumerate(listed, start=1):
+    fairs = book.add_sheet("招聘会清单")
+    write_row(fairs, 0, FAIR_HEADER, "header")
+    for r, row in enumerate(fair_rows(f), start=1):
         write_row(fairs, r, row)
-    fairs.freeze_panes(1, 2)
-    book.close()
-    return output.getvalue()
+    fairs.sheet.freeze_panes(1, 2)
 
 
 def build_csv(report: Report, table: str = "fairs") -> str:
@@ -164,5 +162,6 @@ def build_csv(report: Report, table: str = "fairs") -> str:
         rows = [[row.label, *row.metrics.as_dict().values()] for row in report.breakdowns[table]]
         rows.append(["合计", *report.metrics.as_dict().values()])
     for row in rows:
-        writer.writerow([v if isinstance(v, int) else safe_text(v) for v in row])
+        # Numbers and dates (2026-03-05) as they are; text defused.
+        writer.writerow([v if isinstance(v, int | date) else safe_text(v) for v in row])
     return output.getvalue()

@@ -1,8 +1,6 @@
 """Dashboard, drill-down lists and exports for organizers (in scope), viewers and admins."""
 
-from urllib.parse import quote
-
-from flask import Blueprint, Response, abort, flash, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from recruit.auth.access import roles_required
@@ -23,6 +21,7 @@ from recruit.reports.filters import (
 )
 from recruit.reports.scope import REPORT_ROLES, report_regions
 from recruit.reports.services import Also, build_report, bureau_paragraph, drill_down
+from recruit.spreadsheets import XLSX_MIMETYPE, send_download
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -186,11 +185,12 @@ def rows(kind: str):
 def export_xlsx():
     parsed = _parsed()
     report = build_report(current_user, parsed.report)
-    name = f"招聘会统计_{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}.xlsx"
-    return _download(
+    span = f"{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}"
+    return send_download(
         build_xlsx(report),
-        name,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"招聘会统计_{span}.xlsx",
+        ascii_name=f"report_{span}.xlsx",
+        mimetype=XLSX_MIMETYPE,
     )
 
 
@@ -202,14 +202,11 @@ def export_csv():
     if table != "fairs" and table not in BREAKDOWNS:
         abort(404)
     report = build_report(current_user, parsed.report)
-    name = f"招聘会统计_{table}_{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}.csv"
-    return _download(build_csv(report, table).encode("utf-8"), name, "text/csv; charset=utf-8")
-
-
-def _download(body: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    ascii_name = "report" + filename[filename.rindex(".") :]
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"
+    span = f"{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}"
+    # "text/csv": Werkzeug adds "; charset=utf-8" itself, once.
+    return send_download(
+        build_csv(report, table).encode("utf-8"),
+        f"招聘会统计_{table}_{span}.csv",
+        ascii_name=f"report_{table}_{span}.csv",
+        mimetype="text/csv",
     )
-    return response

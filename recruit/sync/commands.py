@@ -83,7 +83,7 @@ def run_command(code, dry_run, force) -> None:
     if code:
         channels = [_channel(code)]
     else:
-        channels = [channel for channel in list_channels(ACTOR) if channel.enabled]
+        channels = [channel for channel in list_channels(ACTOR) if channel.is_scheduled]
         if not channels:
             raise CommandError("没有已启用的渠道")
     results = []

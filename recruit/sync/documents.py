@@ -74,6 +74,8 @@ def build_document(position: Position, fairs: list[dict[str, str]] | None = None
             "uscc": employer.uscc,
             "region_code": employer.region_code,
             "industry_section": employer.industry_section,
+            "size": employer.size.value if employer.size else None,
+            "address": employer.address,
         },
         "contact": {"name": position.contact_name, "phone": position.contact_phone},
         "fairs": fairs,

@@ -1,23 +1,38 @@
-"""Public feeds of the feed channels: /feeds/<code>.json and an Indeed-style /feeds/<code>.xml."""
+"""Public feeds of the feed channels: /feeds/<code>.json and an Indeed-style /feeds/<code>.xml.
+
+Both answer conditional requests. The ETag is the body's hash; Last-Modified is the latest
+change among every input of the document (feed_last_modified), so a client that sends only
+If-Modified-Since is never told "not modified" about a body that did change.
+
+Text written before the text-field rule refused control characters is stripped of them here:
+one such title must not make strict XML readers (lxml, expat) refuse the whole feed.
+"""
 
 import hashlib
 import json
-import xml.etree.ElementTree as ET
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 from email.utils import format_datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import Blueprint, Response, current_app, request
+from lxml import etree
 
 from recruit.channels.models import Channel, ChannelPosting, Desired
 from recruit.channels.services import feed_channel
 from recruit.employers.models import Employer
 from recruit.extensions import db
+from recruit.fairs.models import Fair, FairPosition, Participation
+from recruit.formatting import LOCAL_TZ, local_today
 from recruit.positions.models import Position, public_clause
+from recruit.positions.search import description_html
 from recruit.sync.documents import apply_field_map, build_document, fairs_of
+from recruit.validators import strip_control_characters
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+
+PUBLISHER = "株洲市招聘会服务平台"
 
 #: Indeed's job types for ours.
 INDEED_JOB_TYPES = {
@@ -48,15 +63,63 @@ def feed_postings(channel: Channel) -> tuple[list[tuple[Position, dict]], dateti
     ).all()
     fairs = fairs_of([p.id for p in positions])
     field_map = (channel.settings or {}).get("field_map")
-    items = [(p, apply_field_map(build_document(p, fairs[p.id]), field_map)) for p in positions]
-    changed = db.session.scalar(
-        sa.select(sa.func.max(ChannelPosting.updated_at)).where(
-            ChannelPosting.channel_id == channel.id
-        )
+    items = [
+        (p, scrub(apply_field_map(build_document(p, fairs[p.id]), field_map))) for p in positions
+    ]
+    return items, feed_last_modified(channel)
+
+
+def feed_last_modified(channel: Channel, today: date | None = None) -> datetime | None:
+    """Return the latest change to anything the channel's feed is made of.
+
+    The channel itself (its field map), its rows, the positions in them and their employers,
+    the fairs those positions are offered at and the participations offering them (a fair
+    renamed changes every document listing it), and the moment the latest position in the
+    feed passed its valid_until (it left the feed then, with no row written).
+    """
+    today = today or local_today()
+    in_channel = sa.select(ChannelPosting.position_id).where(
+        ChannelPosting.channel_id == channel.id
     )
-    stamps = [changed] + [p.updated_at for p in positions]
-    stamps = [s for s in stamps if s is not None]
-    return items, max(stamps) if stamps else None
+    published = in_channel.where(ChannelPosting.desired == Desired.PUBLISHED)
+    rows = sa.select(sa.func.max(ChannelPosting.updated_at)).where(
+        ChannelPosting.channel_id == channel.id
+    )
+    positions = (
+        sa.select(sa.func.max(Position.updated_at), sa.func.max(Employer.updated_at))
+        .join(Employer, Position.employer_id == Employer.id)
+        .where(Position.id.in_(in_channel))
+    )
+    fairs = (
+        sa.select(sa.func.max(Fair.updated_at), sa.func.max(Participation.updated_at))
+        .select_from(FairPosition)
+        .join(Participation, FairPosition.participation_id == Participation.id)
+        .join(Fair, Participation.fair_id == Fair.id)
+        .where(FairPosition.position_id.in_(published))
+    )
+    expired = sa.select(sa.func.max(Position.valid_until)).where(
+        Position.id.in_(published), Position.valid_until < today
+    )
+    stamps: list[datetime | None] = [channel.updated_at, db.session.scalar(rows)]
+    stamps += db.session.execute(positions).one()
+    stamps += db.session.execute(fairs).one()
+    last_valid_day = db.session.scalar(expired)
+    if last_valid_day is not None:
+        # Gone from the feed at the first moment of the next local day.
+        stamps.append(datetime.combine(last_valid_day + timedelta(days=1), time.min, LOCAL_TZ))
+    known = [s.astimezone(UTC) for s in stamps if s is not None]
+    return max(known) if known else None
+
+
+def scrub(value: Any) -> Any:
+    """Return the value with control characters stripped from every string in it."""
+    if isinstance(value, str):
+        return strip_control_characters(value)
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [scrub(v) for v in value]
+    return value
 
 
 def _conditional(body: bytes, mimetype: str, last_modified: datetime | None) -> Response:
@@ -86,42 +149,70 @@ def feed_json(code: str):
     return response
 
 
-def _text(parent: ET.Element, tag: str, value) -> None:
-    ET.SubElement(parent, tag).text = "" if value is None else str(value)
+def rfc2822(moment: datetime) -> str:
+    """Return the moment as an RFC 2822 date in GMT: "Mon, 30 Nov 2026 01:10:38 GMT"."""
+    return format_datetime(moment.astimezone(UTC).replace(microsecond=0), usegmt=True)
+
+
+def _element(parent: etree._Element, tag: str, value: Any) -> None:
+    """Add <tag> holding the value as CDATA (control characters stripped).
+
+    Text holding "]]>" (which cannot sit in one CDATA section) is written as escaped text,
+    which every XML reader reads the same.
+    """
+    text = strip_control_characters("" if value is None else str(value))
+    element = etree.SubElement(parent, tag)
+    element.text = etree.CDATA(text) if "]]>" not in text else text
+
+
+def _salary(position: Position) -> str:
+    low, high = position.salary_min, position.salary_max
+    if position.salary_negotiable or high is None:
+        return f"{low} 元/月起，面议" if low is not None else "面议"
+    if low is None:
+        return f"最高 {high} 元/月"
+    return f"{low}-{high} 元/月"
+
+
+def _job(root: etree._Element, position: Position, document: dict) -> None:
+    employer = position.employer
+    job = etree.SubElement(root, "job")
+    _element(job, "title", position.title)
+    _element(job, "date", rfc2822(position.published_at or position.created_at))
+    _element(job, "referencenumber", position.ref)
+    _element(job, "url", document.get("url"))
+    _element(job, "company", employer.name)
+    _element(job, "city", position.work_region.name if position.work_region else "")
+    _element(job, "state", "湖南省")
+    _element(job, "country", "CN")
+    # Positions and employers carry no postal code, and one guessed from the region would
+    # be wrong for half the county: the element is left out rather than invented.
+    street = position.work_address or employer.address
+    if street:
+        _element(job, "streetaddress", street)
+    _element(job, "description", description_html(position.description))
+    _element(job, "salary", _salary(position))
+    _element(job, "education", position.education.label)
+    _element(job, "experience", position.experience.label)
+    _element(job, "jobtype", INDEED_JOB_TYPES.get(position.employment_type.value, "other"))
+    last_moment = datetime.combine(position.valid_until, time(23, 59, 59), LOCAL_TZ)
+    _element(job, "expirationdate", rfc2822(last_moment))
+    _element(job, "revision", position.revision)
 
 
 @bp.get("/<code>.xml")
 def feed_xml(code: str):
     channel = feed_channel(code)
     items, last_modified = feed_postings(channel)
-    root = ET.Element("source")
-    _text(root, "publisher", "株洲市招聘会服务平台")
-    _text(root, "publisherurl", current_app.config["PUBLIC_BASE_URL"])
+    root = etree.Element("source")
+    _element(root, "publisher", PUBLISHER)
+    _element(root, "publisherurl", current_app.config["PUBLIC_BASE_URL"])
     if last_modified:
-        _text(root, "lastBuildDate", format_datetime(last_modified, usegmt=True))
+        # The build date is the last change: an unchanged feed is byte-identical (one ETag).
+        _element(root, "lastBuildDate", rfc2822(last_modified))
     for position, document in items:
-        job = ET.SubElement(root, "job")
-        _text(job, "title", position.title)
-        _text(job, "date", position.published_at or position.created_at)
-        _text(job, "referencenumber", position.ref)
-        _text(job, "url", document.get("url"))
-        _text(job, "company", position.employer.name)
-        _text(job, "city", position.work_region.name if position.work_region else "")
-        _text(job, "state", "湖南省")
-        _text(job, "country", "CN")
-        _text(job, "postalcode", "")
-        _text(job, "description", position.description)
-        salary = "面议"
-        if position.salary_min is not None or position.salary_max is not None:
-            low = position.salary_min if position.salary_min is not None else ""
-            high = position.salary_max if position.salary_max is not None else ""
-            salary = f"{low}-{high} 元/月"
-        _text(job, "salary", salary)
-        _text(job, "education", position.education.label)
-        _text(job, "jobtype", INDEED_JOB_TYPES.get(position.employment_type.value, "other"))
-        _text(job, "expirationdate", position.valid_until.isoformat())
-        _text(job, "revision", position.revision)
-    body = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+        _job(root, position, document)
+    body = etree.tostring(root, encoding="utf-8", xml_declaration=True, pretty_print=True)
     response = _conditional(body, "application/xml", last_modified)
     response.charset = "utf-8"
     return response

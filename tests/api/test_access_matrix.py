@@ -27,6 +27,9 @@ AUDIENCES = [
     (r"patch /api/v1/channels/", {Role.ADMIN}),
     (r"\w+ /api/v1/admin/", {Role.ADMIN}),
     (r"\w+ /api/v1/(channels|sync)", {Role.ADMIN, Role.ORGANIZER}),
+    # The changes feed answers a pull channel's consumer token only (no user role: a user's
+    # own token gets 403, none 401); tests/sync/test_changes_feed.py covers the consumers.
+    (r"get /api/v1/postings/(changes|snapshot)$", set()),
     (r"get /api/v1/(fairs|positions|employers)", EVERYONE),
 ]
 

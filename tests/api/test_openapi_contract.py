@@ -7,10 +7,12 @@ the document does not list) runs anonymously and as an admin. Every registered c
 positive data accepted, Allow on 405 and OPTIONS, auth not ignored …). What is adjusted, and
 why, is written down here and nowhere else:
 
-- positive data may meet 422: the document states formats (patterns, enums, bounds) but not
-  the rules a schema cannot hold: a region or chain code that exists in the reference data,
-  USCC and ID checksums, salary minimum ≤ maximum, dates relative to today, an end after its
-  start. The service refuses those with 422 naming the field, as on the page.
+- positive data may meet 422: the document states formats (patterns, enums of today's region
+  and chain codes, phone ranges, bounds) but not the rules a schema cannot hold: USCC and ID
+  checksums, a password's strength, salary minimum ≤ maximum, an occupation code under its
+  major group, dates relative to today or within the years fairs are held, an end after its
+  start, the caller's region. The service refuses those with 422 naming the field, as on the
+  page; tests/api/test_openapi_positive.py shows that nothing else is refused.
 - positive examples are text a person can type: the product refuses C0 control characters
   (but tab and newline), lone surrogates and U+FFFE/U+FFFF in every text (one rule in
   recruit/security.py), which JSON Schema could only say by repeating a pattern on each string.

@@ -9,8 +9,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from recruit.auth.models import Role
+from recruit.auth.models import EmployerRole, Role
 from recruit.db_types import utcnow
+from recruit.employers.models import Invitation
 from recruit.fairs.models import FairPosition, FairStatus, Participation, ParticipationStatus
 from recruit.formatting import local_today
 from recruit.hires.models import Outcome
@@ -18,7 +19,7 @@ from recruit.positions.models import PositionStatus
 from tests.employer.helpers import make_hire
 
 #: URL arguments naming a record that belongs to one employer.
-OWNED_ARGS = {"position_id", "participation_id", "hire_id"}
+OWNED_ARGS = {"position_id", "participation_id", "hire_id", "user_id", "invitation_id"}
 #: URL arguments naming a public record (a fair anyone may see); the page must still show
 #: nothing of another employer.
 PUBLIC_ARGS = {"fair_id"}
@@ -49,7 +50,19 @@ def two_employers(db, make_user, make_employer, make_position, make_fair):
         db.session.add(participation)
         db.session.flush()
         hire = make_hire(make_fair, position, seeker_name=seeker, seeker_phone="13700001111")
+        invitation = Invitation(
+            employer=employer,
+            role=EmployerRole.FULL,
+            mobile="13700002222",
+            token_hash=f"{key}" * 64,
+            invited_by_id=user.id,
+            expires_at=utcnow() + timedelta(days=7),
+        )
+        db.session.add(invitation)
+        db.session.flush()
         records[key] = {
+            "user_id": user.id,
+            "invitation_id": invitation.id,
             "user": user,
             "position_id": position.id,
             "participation_id": participation.id,

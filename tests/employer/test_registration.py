@@ -75,8 +75,8 @@ def test_registration_names_each_bad_field_in_chinese(client, db):
     )
 
     page = response.get_data(as_text=True)
-    assert "统一社会信用代码：校验不通过" in page
-    assert "手机号码：格式不正确" in page
+    assert "统一社会信用代码：含有不允许的字符“Z”" in page
+    assert "手机号码：格式不正确，应为以 1 开头的 11 位手机号码" in page
     assert "密码：至少 8 位" in page
     assert "行业小类：应为 4 位数字" in page
     assert db.session.scalar(sa.select(sa.func.count(Employer.id))) == 0

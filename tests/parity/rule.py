@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from recruit.auth.models import Role, User
+from recruit.auth.models import EmployerRole, Role, User
 from recruit.extensions import db as DB
 from recruit.fairs.models import Fair, FairPosition, FairStatus, Participation, ParticipationStatus
 from recruit.hires.models import TentativeHire
@@ -77,6 +77,17 @@ ACTORS: dict[str, Callable[[Kit], dict] | None] = {
     "admin": lambda kit: dict(role=Role.ADMIN),
     "employer": lambda kit: dict(
         role=Role.EMPLOYER, employer=kit.make_employer(region_code="430211")
+    ),
+    # Colleagues of an employer's administrator (several HR accounts per employer).
+    "employer_readonly": lambda kit: dict(
+        role=Role.EMPLOYER,
+        employer=kit.make_employer(region_code="430211"),
+        employer_role=EmployerRole.READONLY,
+    ),
+    "employer_full": lambda kit: dict(
+        role=Role.EMPLOYER,
+        employer=kit.make_employer(region_code="430211"),
+        employer_role=EmployerRole.FULL,
     ),
     "viewer": lambda kit: dict(role=Role.VIEWER),
     "anonymous": None,

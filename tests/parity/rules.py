@@ -7,7 +7,9 @@ from tests.parity import (
     rows_organizer,
     rows_public,
     rows_reports,
+    rows_reset,
     rows_suspension,
+    rows_team,
 )
 
 RULES = [
@@ -18,4 +20,6 @@ RULES = [
     *rows_reports.ROWS,
     *rows_auth.ROWS,
     *rows_suspension.ROWS,
+    *rows_reset.ROWS,
+    *rows_team.ROWS,
 ]

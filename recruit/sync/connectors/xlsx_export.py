@@ -1,14 +1,18 @@
-"""A workbook per run (sheets 新增/更新 and 撤下) for upload at the 就业超市 service points."""
+"""A workbook per run (sheets 新增/更新 and 撤下) for upload at the 就业超市 service points.
 
+Cells are typed (recruit.spreadsheets.TypedBook): 有效期至 and 发布日期 are dates, counts and
+salaries numbers, everything else formula-safe text; columns as wide as their content.
+"""
+
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 from flask import current_app
 
 from recruit.db_types import utcnow
 from recruit.formatting import local_datetime
-from recruit.spreadsheets import write_cell
+from recruit.spreadsheets import TypedBook
 from recruit.sync.connectors.base import BatchConnector, Planned, register
 
 #: The default column template: (header, dotted path in the posting document).
@@ -31,6 +35,8 @@ DEFAULT_COLUMNS: list[list[str]] = [
     ["岗位链接", "url"],
 ]
 WITHDRAWN_COLUMNS = [["岗位编号", "ref"], ["撤下原因", "reason"]]
+#: Fields of the posting document that hold an ISO date (YYYY-MM-DD): written as date cells.
+DATE_PATHS = frozenset({"valid_through", "date_posted"})
 
 
 def pick(document: dict[str, Any], path: str) -> Any:
@@ -40,6 +46,17 @@ def pick(document: dict[str, Any], path: str) -> Any:
         if not isinstance(value, dict):
             return None
         value = value.get(part)
+    return value
+
+
+def cell_value(document: dict[str, Any], path: str) -> Any:
+    """Return the value at a path as the workbook should type it (dates as dates)."""
+    value = pick(document, path)
+    if path in DATE_PATHS and isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
     return value
 
 
@@ -62,25 +79,19 @@ class XlsxExportConnector(BatchConnector):
         name = f"{self.channel.code}-{stamp}-{run_id}.xlsx"
         final = exports_dir(self.channel.code) / name
         partial = final.with_suffix(".part")
-        workbook = xlsxwriter.Workbook(
-            str(partial),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-        )
+        workbook = TypedBook(str(partial), styles={"bold": {"bold": True}})
         try:
-            bold = workbook.add_format({"bold": True})
             for title, cols, items in (
                 ("新增/更新", columns, upserts),
                 ("撤下", WITHDRAWN_COLUMNS, withdrawals),
             ):
                 # Sheet names may not contain "/" in Excel; xlsxwriter refuses it too.
-                sheet = workbook.add_worksheet(title.replace("/", "／"))
-                for col, (header, _path) in enumerate(cols):
-                    sheet.write_string(0, col, header, bold)
+                sheet = workbook.add_sheet(title.replace("/", "／"))
+                sheet.write_row(0, [header for header, _path in cols], "bold")
                 for row, item in enumerate(items, start=1):
                     source = item.document or {"ref": item.ref, **item.extra}
-                    for col, (_header, path) in enumerate(cols):
-                        write_cell(sheet, row, col, pick(source, path))
-                sheet.freeze_panes(1, 0)
+                    sheet.write_row(row, [cell_value(source, path) for _header, path in cols])
+                sheet.sheet.freeze_panes(1, 0)
         finally:
             workbook.close()
         # Renamed only once complete: a crash never leaves a half workbook to download.

@@ -1,0 +1,1 @@
+"""Notifications: an outbox written with each event, delivered after commit (DESIGN §9)."""
