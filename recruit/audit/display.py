@@ -76,10 +76,13 @@ ACTION_LABELS = {
     "user.contact_update": "修改手机号或邮箱",
     "user.contact_code_sent": "发送手机号或邮箱验证",
     "user.contact_verified": "验证手机号或邮箱",
+    "user.notifications": "修改消息通知设置",
+    "notification.retry": "重发发送失败的消息",
 }
 
 #: Summary keys in the reader's words.
 KEY_LABELS = {
+    "template": "消息模板",
     "after": "修改后",
     "before": "修改前",
     "blocks": "疑似限制",

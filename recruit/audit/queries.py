@@ -28,6 +28,10 @@ OBJECT_LABELS = {
     "regions": "行政区划",
     "industry_chains": "产业链",
     "outcome_reminders": "结果提醒",
+    "notifications": "消息",
+    "employer_changes": "企业信息变更",
+    "employer_invitations": "同事邀请",
+    "channel_consumers": "对接方",
 }
 
 

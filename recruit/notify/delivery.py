@@ -190,10 +190,13 @@ def _entry(row: Notification, config) -> OutboxEntry:
     return OutboxEntry(row, mask_address(row.address), None)
 
 
-def outbox_page(page: int = 1, per_page: int = 50):
-    """A Flask-SQLAlchemy page of outbox entries, newest first."""
+def outbox_page(page: int = 1, per_page: int = 50, state: NotificationState | None = None):
+    """A Flask-SQLAlchemy page of outbox entries (of one state if given), newest first."""
+    query = sa.select(Notification).order_by(Notification.id.desc())
+    if state is not None:
+        query = query.where(Notification.state == state)
     result = db.paginate(
-        sa.select(Notification).order_by(Notification.id.desc()),
+        query,
         page=page,
         per_page=per_page,
         error_out=False,

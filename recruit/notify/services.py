@@ -8,9 +8,17 @@ import sqlalchemy as sa
 
 from recruit.audit.services import record_audit
 from recruit.auth.models import Role, User
-from recruit.errors import Forbidden
+from recruit.auth.scope import require_role
+from recruit.db_types import utcnow
+from recruit.errors import Conflict, Forbidden, NotFound
 from recruit.extensions import db
-from recruit.notify.models import Notification, NotificationOnce, NotificationOptOut, NotifyChannel
+from recruit.notify.models import (
+    Notification,
+    NotificationOnce,
+    NotificationOptOut,
+    NotificationState,
+    NotifyChannel,
+)
 from recruit.notify.templates import all_templates, get_template
 from recruit.uow import register_unique_race
 
@@ -147,3 +155,24 @@ def set_preferences(user: User, enabled: set[str], *, by) -> None:
     db.session.flush()
     if changed:
         record_audit("user.notifications", user, by=by, summary=changed)
+
+
+def retry_failed(notification_id: int, *, by) -> Notification:
+    """Put a message that gave up back in the queue (admins): tried again at the next delivery.
+
+    Only a failed message goes back; one that was sent, or still waits, is left as it is so that
+    nothing acknowledged is sent twice.
+    """
+    require_role(by, Role.ADMIN)
+    row = db.session.get(Notification, notification_id)
+    if row is None:
+        raise NotFound("没有这条消息。")
+    if row.state is not NotificationState.FAILED:
+        raise Conflict(f"这条消息的状态是“{row.state.label}”，只有发送失败的消息可以重发。")
+    row.state = NotificationState.PENDING
+    row.attempts = 0
+    row.next_attempt_at = utcnow()
+    db.session.flush()
+    summary = {"template": row.template, "channel": row.channel.value}
+    record_audit("notification.retry", row, by=by, summary=summary)
+    return row

@@ -99,3 +99,27 @@ def test_production_refuses_the_outbox_unless_told(monkeypatch):
     }.items():
         monkeypatch.setenv(key, value)
     ProductionConfig()
+
+
+def test_an_admin_puts_a_failed_message_back_and_filters_by_state(app, client, login_as, make_user):
+    employer_user = make_user(Role.EMPLOYER, mobile="13900000009")
+    [failed] = send("outcome_reminder", {"count": "1", "url": "u"}, user=employer_user)
+    [sent] = send("outcome_reminder", {"count": "2", "url": "u"}, user=employer_user)
+    failed.state, failed.attempts, failed.last_error = NotificationState.FAILED, 6, "HTTP 500"
+    sent.state, sent.attempts = NotificationState.SENT, 1
+    db.session.commit()
+    login_as(make_user(Role.ADMIN))
+
+    listing = client.get("/admin/outbox?state=failed").get_data(as_text=True)
+    assert f"/admin/outbox/{failed.id}/retry" in listing
+    assert f"<td>{sent.id}</td>" not in listing  # only the failed ones
+
+    response = client.post(f"/admin/outbox/{failed.id}/retry?state=failed")
+    assert response.status_code == 302
+    db.session.refresh(failed)
+    assert failed.state is NotificationState.PENDING and failed.attempts == 0
+    # A sent message is never put back: nothing acknowledged goes out twice.
+    client.post(f"/admin/outbox/{sent.id}/retry")
+    db.session.refresh(sent)
+    assert sent.state is NotificationState.SENT
+    assert "只有发送失败的消息可以重发" in client.get("/admin/outbox").get_data(as_text=True)

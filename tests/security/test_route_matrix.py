@@ -60,6 +60,7 @@ ACCESS = {
     "admin.reinstate_employer_page": ADMIN,
     "admin.end_user_sessions": ADMIN,
     "notify.outbox": ADMIN,
+    "notify.retry": ADMIN,
     "auth.notifications": SIGNED_IN,
     "public.favicon": EVERYONE,
     # A channel's settings name where a token is sent: the admin's alone (organizers read).
@@ -90,6 +91,7 @@ ARGUMENTS = {
     "user_id": "1",
     "change_id": "1",
     "invitation_id": "1",
+    "notification_id": "1",
     "code": "jycs",
     "name": "none.xlsx",
     "kind": "fairs",
