@@ -9,6 +9,7 @@ has two requests at once (one row per position and channel, one request per row 
 
 import logging
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -252,7 +253,7 @@ def load_rows(row_ids: list[int]) -> list[ChannelPosting]:
     )
 
 
-class ItemLoop:
+class ItemLoop(ABC):
     """Run a channel's rows through the portal with up to `concurrency` requests in flight.
 
     Subclasses say what a row needs (`plan`: a Request, or None when settled without one),
@@ -275,16 +276,19 @@ class ItemLoop:
         self.recorder = Recorder(self.dry)
         self.last_beat = time.monotonic()
 
-    # -- to be filled in ------------------------------------------------------------------
+    # -- what a kind of loop decides (DeliveryLoop) ----------------------------------------
 
+    @abstractmethod
     def plan(self, row: ChannelPosting, fairs) -> Request | None:
-        raise NotImplementedError
+        """Return the request a row needs, or None when it needs none (settled here)."""
 
+    @abstractmethod
     def call(self, request: Request) -> ItemResult:
-        raise NotImplementedError
+        """Make the request (in an HTTP thread); raise TransientError to try again later."""
 
+    @abstractmethod
     def settle(self, request: Request, result: ItemResult) -> None:
-        raise NotImplementedError
+        """Record an answer the portal gave."""
 
     def transient(self, request: Request, error: TransientError) -> None:
         """Record that the tries ran out for now: the row stays (or goes back to) pending."""

@@ -314,7 +314,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             if self._authorized(ref):
                 method(ref, body)
         except _Dropped:
-            pass
+            pass  # the connection was cut on purpose (an injected fault): nothing to answer
         finally:
             state.leave(ref)
 
