@@ -61,11 +61,17 @@ def _list_page(
         errors=errors or {},
         notes=notes or {},
         max_note=MAX_REVIEW_NOTE,
+        back=_list_args(),
     )
 
 
+def _list_args() -> dict[str, str]:
+    """The search and page the list was on: the row actions carry them and return to them."""
+    return {key: value for key, value in request.args.items() if key in ("q", "status", "page")}
+
+
 def _back():
-    return redirect(url_for("admin.employers", **request.args))
+    return redirect(url_for("admin.employers", **_list_args()))
 
 
 @bp.get("/employers")

@@ -1,6 +1,5 @@
 """The administrator's user list: who has an account, and "sign out everywhere" for any of them."""
 
-import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, logout_user
@@ -8,50 +7,33 @@ from flask_login import current_user, logout_user
 from recruit.admin.routes import bp
 from recruit.auth.access import roles_required
 from recruit.auth.forms import EndSessionsForm
-from recruit.auth.models import ApiToken, Role, User, UserSession
+from recruit.auth.models import Role, User
 from recruit.auth.services import get_user, users_query
-from recruit.auth.sessions import end_all_sessions
-from recruit.db_types import utcnow
+from recruit.auth.sessions import end_all_sessions, live_counts
 from recruit.extensions import db
 from recruit.uow import unit_of_work
-
-
-def _live_counts(model, user_ids: list[int], *conditions) -> dict[int, int]:
-    if not user_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(model.user_id, sa.func.count(model.id))
-        .where(model.user_id.in_(user_ids), *conditions)
-        .group_by(model.user_id)
-    )
-    return dict(rows.all())
 
 
 @bp.route("/users")
 @roles_required(Role.ADMIN)
 def users():
     text = (request.args.get("q") or "").strip()[:64]
-    page = request.args.get("page", 1, type=int)
     listing = db.paginate(
         users_query(current_user, text).options(
             so.selectinload(User.region), so.selectinload(User.employer)
         ),
-        page=max(page or 1, 1),
+        # The request guard (recruit.security) has already dropped a page number below 1.
+        page=request.args.get("page", 1, type=int),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )
-    ids = [user.id for user in listing.items]
-    now = utcnow()
+    counts = live_counts([user.id for user in listing.items])
     return render_template(
         "admin/users.html",
         listing=listing,
         text=text,
-        sessions=_live_counts(
-            UserSession, ids, UserSession.ended_at.is_(None), UserSession.expires_at > now
-        ),
-        tokens=_live_counts(
-            ApiToken, ids, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now
-        ),
+        sessions=counts["sessions"],
+        tokens=counts["tokens"],
     )
 
 

@@ -20,9 +20,7 @@ from recruit.employers.team import (
     set_member_role,
     team_members,
 )
-from recruit.errors import Invalid
 from recruit.refdata import codes
-from recruit.refdata.services import get_industry_chain
 from recruit.uow import transactional
 
 blp = Blueprint(
@@ -141,12 +139,6 @@ class Profile(MethodView):
     def put(self, data):
         """Edit the profile: contact, address, size, chain at once; name, USCC, region to review."""
         employer = own_employer(api_user())
-        chain_code = data.pop("industry_chain", None)
-        if chain_code:
-            chain = get_industry_chain(chain_code)
-            if chain is None:
-                raise Invalid("所属产业链：不存在。", field="industry_chain")
-            data["industry_chain_id"] = str(chain.id)
         update_profile(employer, data, by=api_user())
         return employer
 

@@ -33,7 +33,6 @@ from recruit.api.schemas import (
 from recruit.api.security import api_user, secured_by
 from recruit.auth.models import Role
 from recruit.employers.services import register_employer
-from recruit.errors import Invalid
 from recruit.extensions import db
 from recruit.fairs.participations import (
     get_participation,
@@ -58,7 +57,6 @@ from recruit.positions.services import (
     update_position,
 )
 from recruit.refdata import codes
-from recruit.refdata.services import get_industry_chain
 from recruit.uow import transactional
 
 blp = Blueprint(
@@ -261,12 +259,6 @@ class Registration(MethodView):
     @transactional
     def post(self, data):
         """Register an employer and its first account; it waits for an organizer's review."""
-        chain_code = data.pop("industry_chain", None)
-        if chain_code:
-            chain = get_industry_chain(chain_code)
-            if chain is None:
-                raise Invalid("所属产业链：不存在。", field="industry_chain")
-            data["industry_chain_id"] = str(chain.id)
         data["password_confirm"] = data["password"]
         user = register_employer(data)
         return {

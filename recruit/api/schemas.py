@@ -248,4 +248,4 @@ FAIR_TYPES = [t.value for t in codes.FairType]
 FAIR_MODES = [m.value for m in codes.FairMode]
 EDUCATIONS = [e.value for e in codes.Education]
 #: What a position may require: 小学 is a seeker's level, not a requirement (positions.rules).
-REQUIRABLE_EDUCATIONS = [e for e in EDUCATIONS if e != codes.Education.PRIMARY.value]
+REQUIRABLE_EDUCATIONS = [value for value, _label in codes.Education.requirement_choices()]

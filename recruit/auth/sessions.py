@@ -109,6 +109,26 @@ def live_sessions(user: User) -> list[UserSession]:
     )
 
 
+def live_counts(user_ids: list[int]) -> dict[str, dict[int, int]]:
+    """Return, per user id, how many live sessions and unrevoked, unexpired API tokens they have
+    ({"sessions": {id: n}, "tokens": {id: n}}): two grouped queries for a page of users."""
+    now = utcnow()
+    counts: dict[str, dict[int, int]] = {"sessions": {}, "tokens": {}}
+    if not user_ids:
+        return counts
+    for key, model, live in (
+        ("sessions", UserSession, (UserSession.ended_at.is_(None), UserSession.expires_at > now)),
+        ("tokens", ApiToken, (ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)),
+    ):
+        rows = db.session.execute(
+            sa.select(model.user_id, sa.func.count(model.id))
+            .where(model.user_id.in_(user_ids), *live)
+            .group_by(model.user_id)
+        )
+        counts[key] = dict(rows.all())
+    return counts
+
+
 def end_all_sessions(user: User, *, by, reason: str = "user.sign_out_everywhere") -> dict:
     """End every session of the user and revoke the user's API tokens; return the counts.
 

@@ -37,6 +37,7 @@ from recruit.extensions import db
 from recruit.forms import show_refusal
 from recruit.refdata.codes import FairType
 from recruit.refdata.models import IndustryChain, Region
+from recruit.sync.changes import format_cursor
 from recruit.sync.runs import is_stale
 from recruit.uow import unit_of_work
 
@@ -45,6 +46,11 @@ bp = Blueprint("channels", __name__, url_prefix="/channels")
 PER_PAGE = 20
 #: While a run waits or runs, its page reloads itself this often (seconds) to show progress.
 REFRESH_SECONDS = 5
+
+
+def _stalled(run) -> bool:
+    """Whether a run shown as running has lost its heartbeat (the scheduler will take it over)."""
+    return run.status.value == "running" and is_stale(run)
 
 
 @bp.get("/")
@@ -57,9 +63,7 @@ def index():
         runs=latest_runs(current_user),
         counts=posting_counts(current_user),
         active=active,
-        stale={
-            run.id for run in active.values() if run.status.value == "running" and is_stale(run)
-        },
+        stale={run.id for run in active.values() if _stalled(run)},
         next_attempts=next_attempts(current_user),
         can_run=may_run_channels(current_user),
         refresh=REFRESH_SECONDS if active else None,
@@ -127,13 +131,14 @@ def _detail_page(
         failed_page=failed_page,
         runs_page=runs_page,
         active=active,
-        active_stale=active is not None and active.status.value == "running" and is_stale(active),
+        active_stale=active is not None and _stalled(active),
         next_attempt=next_attempts(current_user).get(channel.id),
         can_run=may_run_channels(current_user),
         can_change=may_change_channels(current_user),
         refresh=REFRESH_SECONDS if active else None,
         consumers=list_consumers(current_user, channel) if channel.is_pull else [],
         consumer_form=consumer_form or ConsumerForm(),
+        format_cursor=format_cursor,
         issued=issued,
     )
 

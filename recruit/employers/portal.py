@@ -385,13 +385,14 @@ def outcome_record(hire_id: int):
             for message in errors:
                 flash(message, "danger")
         return back
-    chosen = form.outcome.data
-    label = Outcome(chosen).label if chosen in {o.value for o in RECORDABLE} else "未选择结果"
-    asked = confirmation(
-        f"确定登记 {hire.seeker_name}：{label}（{form.on.data}）吗？", back=back.location
-    )
-    if asked is not None:
-        return asked
+    # Nothing chosen: no question to ask, record_outcome refuses it at once (CHOOSE).
+    if chosen := form.outcome.data:
+        asked = confirmation(
+            f"确定登记 {hire.seeker_name}：{Outcome(chosen).label}（{form.on.data}）吗？",
+            back=back.location,
+        )
+        if asked is not None:
+            return asked
     try:
         with unit_of_work():
             record_outcome(hire, form.outcome.data, form.on.data, by=current_user)

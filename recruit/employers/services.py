@@ -19,7 +19,7 @@ from recruit.positions.models import Position, public_clause
 from recruit.refdata import codes
 from recruit.refdata.codes import EmployerSize
 from recruit.refdata.models import IndustryChain, Region
-from recruit.refdata.services import region_codes_within
+from recruit.refdata.services import get_industry_chain, region_codes_within
 from recruit.uow import register_unique_race
 from recruit.validators import (
     mobile_error,
@@ -117,12 +117,18 @@ def clean_employer_fields(
         errors["region_code"] = "所在地区：请选择本市现行的区县。"
     clean["region_code"] = region_code
 
+    # Pages send the chain's id (a select); the API sends its code ("industry_chain").
     chain = None
     chain_id = str(data.get("industry_chain_id") or "").strip()
+    chain_code = str(data.get("industry_chain") or "").strip()
     if chain_id:
         chain = db.session.get(IndustryChain, int(chain_id)) if chain_id.isdigit() else None
         if chain is None or not (chain.active or chain is getattr(employer, "industry_chain", 0)):
             errors["industry_chain_id"] = "所属产业链：请从列表中选择。"
+    elif chain_code:
+        chain = get_industry_chain(chain_code)
+        if chain is None or not (chain.active or chain is getattr(employer, "industry_chain", 0)):
+            errors["industry_chain"] = "所属产业链：不存在。"
     clean["industry_chain"] = chain
 
     size = None

@@ -9,7 +9,6 @@ account sees the team; only administrators change it.
 
 import hashlib
 import logging
-import re
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -18,6 +17,7 @@ import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
 from recruit.audit.services import record_audit
+from recruit.auth.contact import EMAIL_RE, MAX_EMAIL_LENGTH
 from recruit.auth.models import EmployerRole, Role, User
 from recruit.auth.scope import require_employer_write, require_role
 from recruit.auth.services import create_user, read_new_login
@@ -44,8 +44,6 @@ LAST_ADMIN = "本单位至少要保留一名管理员：请先把另一位同事
 INVALID_LINK = "邀请链接无效：请核对链接是否完整，或联系贵单位的账号管理员重新邀请。"
 EXPIRED_LINK = f"邀请链接已过期（有效期 {INVITATION_DAYS} 天）：请联系贵单位的账号管理员重新邀请。"
 USED_LINK = "该邀请链接已经使用过，账号已经设置好：请直接登录。"
-
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 register_unique_race("employer_invitations", ("token_hash",), "address", "邀请未能生成，请重试。")
 
@@ -163,11 +161,14 @@ def _role(value: Any) -> EmployerRole:
 def _address(raw: Any) -> tuple[str | None, str | None]:
     """Read a mobile or an e-mail address: (mobile, email), one of them set."""
     errors: dict[str, str] = {}
-    value = read_text({"address": raw}, "address", "手机号或邮箱", 254, errors, required=True)
+    value = read_text(
+        {"address": raw}, "address", "手机号或邮箱", MAX_EMAIL_LENGTH, errors, required=True
+    )
     if errors:
         raise Invalid(errors=errors)
     if "@" in value:
-        if not _EMAIL_RE.match(value):
+        # The same shape as an account's own e-mail (auth.contact), so the invited one can be kept.
+        if not EMAIL_RE.match(value):
             raise Invalid("手机号或邮箱：邮箱地址格式不正确。", field="address")
         return None, value.lower()
     problem = mobile_error(value)
@@ -194,12 +195,11 @@ def invite_colleague(address: Any, role: Any, *, by) -> tuple[Invitation, str]:
     if db.session.scalar(taken):
         raise Conflict("手机号或邮箱：本单位已有同事账号使用它。", field="address")
     now = utcnow()
-    earlier = [
-        i for i in open_invitations(by) if (i.mobile, i.email) == (mobile, email) and i.is_open(now)
-    ]
+    waiting = open_invitations(by)
+    earlier = [i for i in waiting if (i.mobile, i.email) == (mobile, email)]
     for invitation in earlier:
         invitation.revoked_at = now
-    if len(open_invitations(by)) - len(earlier) >= MAX_OPEN_INVITATIONS:
+    if len(waiting) - len(earlier) >= MAX_OPEN_INVITATIONS:
         raise Conflict(
             f"待接受的邀请已有 {MAX_OPEN_INVITATIONS} 个：请先撤销不需要的邀请。", field="address"
         )

@@ -21,6 +21,7 @@ from recruit.extensions import db
 from recruit.notify.models import Notification, NotificationState, NotifyChannel
 from recruit.notify.providers import DeliveryError, Outgoing, provider_for
 from recruit.notify.templates import Rendered, render
+from recruit.validators import mask_phone
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +182,7 @@ def mask_address(address: str) -> str:
     name, at, domain = address.partition("@")
     if at:
         return f"{name[:1]}***@{domain}"
-    return f"{address[:3]}****{address[-4:]}" if len(address) >= 8 else "****"
+    return mask_phone(address)
 
 
 def _entry(row: Notification, config) -> OutboxEntry:

@@ -90,15 +90,6 @@ def get_template(name: str) -> MessageTemplate:
         raise ValueError(f"Unknown notification template {name!r}") from None
 
 
-def optional_templates() -> dict[str, list[str]]:
-    """Optional templates grouped by label (what /account offers to turn off), in file order."""
-    groups: dict[str, list[str]] = {}
-    for template in all_templates().values():
-        if template.optional:
-            groups.setdefault(template.label, []).append(template.name)
-    return groups
-
-
 def render(name: str, channel: NotifyChannel, params: dict[str, str]) -> Rendered:
     """Return the text of a template on a channel with its parameters filled in."""
     template = get_template(name)

@@ -123,13 +123,13 @@ def lock_feed(channel_id: int) -> ChangeFeed:
     statement takes its database lock before anything is read.
     """
     now = utcnow()
-    matched = db.session.execute(
+    touch = (
         sa.update(ChangeFeed)
         .where(ChangeFeed.channel_id == channel_id)
         .values(swept_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
-    if not matched:
+    )
+    if not db.session.execute(touch).rowcount:
         try:
             with db.session.begin_nested():
                 db.session.add(
@@ -137,25 +137,20 @@ def lock_feed(channel_id: int) -> ChangeFeed:
                 )
         except sa.exc.IntegrityError:
             # Another reader created it first; its lock is ours once it commits.
-            db.session.execute(
-                sa.update(ChangeFeed)
-                .where(ChangeFeed.channel_id == channel_id)
-                .values(swept_at=now)
-                .execution_options(synchronize_session=False)
-            )
+            db.session.execute(touch)
     return db.session.get(ChangeFeed, channel_id, populate_existing=True)
 
 
-def _latest_entries(channel: Channel) -> dict[int, tuple[ChangeAction, str | None]]:
-    """Return each position's last logged action and document hash in the channel's log."""
-    last = (
-        sa.select(PostingChange.position_id, sa.func.max(PostingChange.seq).label("seq"))
-        .where(PostingChange.channel_id == channel.id)
-        .group_by(PostingChange.position_id)
-        .subquery()
+def _last_entries(channel: Channel, *columns, through: int | None = None) -> sa.Select:
+    """Select the columns of each position's last entry in the channel's log (up to a number)."""
+    last = sa.select(PostingChange.position_id, sa.func.max(PostingChange.seq).label("seq")).where(
+        PostingChange.channel_id == channel.id
     )
-    rows = db.session.execute(
-        sa.select(PostingChange.position_id, PostingChange.action, PostingChange.digest)
+    if through is not None:
+        last = last.where(PostingChange.seq <= through)
+    last = last.group_by(PostingChange.position_id).subquery()
+    return (
+        sa.select(*columns)
         .join(
             last,
             sa.and_(
@@ -164,6 +159,15 @@ def _latest_entries(channel: Channel) -> dict[int, tuple[ChangeAction, str | Non
             ),
         )
         .where(PostingChange.channel_id == channel.id)
+    )
+
+
+def _latest_entries(channel: Channel) -> dict[int, tuple[ChangeAction, str | None]]:
+    """Return each position's last logged action and document hash in the channel's log."""
+    rows = db.session.execute(
+        _last_entries(
+            channel, PostingChange.position_id, PostingChange.action, PostingChange.digest
+        )
     )
     return {pid: (ChangeAction(action), digest) for pid, action, digest in rows}
 
@@ -415,26 +419,10 @@ def read_changes(channel_id: int, since: str | None, limit: int = DEFAULT_LIMIT)
 
 def current_postings(channel: Channel, seq: int) -> list[dict[str, Any]]:
     """Return the documents the log says the channel shows at this number, in position order."""
-    last = (
-        sa.select(PostingChange.position_id, sa.func.max(PostingChange.seq).label("seq"))
-        .where(PostingChange.channel_id == channel.id, PostingChange.seq <= seq)
-        .group_by(PostingChange.position_id)
-        .subquery()
-    )
     return list(
         db.session.scalars(
-            sa.select(PostingChange.document)
-            .join(
-                last,
-                sa.and_(
-                    PostingChange.position_id == last.c.position_id,
-                    PostingChange.seq == last.c.seq,
-                ),
-            )
-            .where(
-                PostingChange.channel_id == channel.id,
-                PostingChange.action != ChangeAction.WITHDRAWN,
-            )
+            _last_entries(channel, PostingChange.document, through=seq)
+            .where(PostingChange.action != ChangeAction.WITHDRAWN)
             .order_by(PostingChange.position_id)
         )
     )

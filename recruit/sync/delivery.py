@@ -64,7 +64,8 @@ def idempotency_key(ref: str, revision: int, digest: str) -> str:
 _T = ChannelPosting.__table__
 
 
-def _planned(statement: sa.Update) -> sa.Update:
+def planned_update(statement: sa.Update) -> sa.Update:
+    """Limit an UPDATE to the row as it was planned (p_row_id, p_desired, p_version)."""
     return statement.where(
         _T.c.id == sa.bindparam("p_row_id"),
         _T.c.desired == sa.bindparam("p_desired", type_=sa.String),
@@ -72,73 +73,74 @@ def _planned(statement: sa.Update) -> sa.Update:
     )
 
 
-def _now():
+def now_param():
+    """Return the p_now parameter `Recorder.write` fills with the moment of the record."""
     return sa.bindparam("p_now", type_=_T.c.synced_at.type)
 
 
 _DONE = {"attempts": 0, "last_error": None, "failed_revision": None, "next_attempt_at": None}
 
 #: The portal acknowledged a PUT: it holds this document.
-SYNCED = _planned(
+SYNCED = planned_update(
     sa.update(_T).values(
         state=PostingState.SYNCED.value,
         delivered_revision=sa.bindparam("p_revision", type_=sa.Integer),
         payload_hash=sa.bindparam("p_digest", type_=sa.String),
         remote_id=sa.func.coalesce(sa.bindparam("p_remote_id", type_=sa.String), _T.c.remote_id),
         remote_url=sa.func.coalesce(sa.bindparam("p_remote_url", type_=sa.String), _T.c.remote_url),
-        last_attempt_at=_now(),
-        synced_at=_now(),
-        updated_at=_now(),
+        last_attempt_at=now_param(),
+        synced_at=now_param(),
+        updated_at=now_param(),
         **_DONE,
     )
 )
 #: A pending row whose document the portal already holds: settled without a request.
-SETTLED = _planned(
+SETTLED = planned_update(
     sa.update(_T).values(
         state=PostingState.SYNCED.value,
         delivered_revision=sa.bindparam("p_revision", type_=sa.Integer),
-        synced_at=_now(),
-        updated_at=_now(),
+        synced_at=now_param(),
+        updated_at=now_param(),
         **_DONE,
     )
 )
 #: The portal acknowledged a DELETE (or no longer held the posting).
-WITHDRAWN = _planned(
+WITHDRAWN = planned_update(
     sa.update(_T).values(
         state=PostingState.WITHDRAWN.value,
         payload_hash=None,
         remote_id=None,
         remote_url=None,
-        last_attempt_at=_now(),
-        synced_at=_now(),
-        updated_at=_now(),
+        last_attempt_at=now_param(),
+        synced_at=now_param(),
+        updated_at=now_param(),
         **_DONE,
     )
 )
 #: The portal refused this revision (400/409/422): failed until it changes or a retry.
-REFUSED = _planned(
+REFUSED = planned_update(
     sa.update(_T).values(
         state=PostingState.FAILED.value,
         failed_revision=sa.bindparam("p_revision", type_=sa.Integer),
         attempts=_T.c.attempts + 1,
-        last_attempt_at=_now(),
+        last_attempt_at=now_param(),
         last_error=sa.bindparam("p_message", type_=sa.Text),
-        updated_at=_now(),
+        updated_at=now_param(),
     )
 )
 #: The tries ran out for now (5xx, timeouts, throttling): pending for the next run.
-TRANSIENT = _planned(
+TRANSIENT = planned_update(
     sa.update(_T).values(
         state=PostingState.PENDING.value,
         attempts=_T.c.attempts + 1,
-        last_attempt_at=_now(),
+        last_attempt_at=now_param(),
         last_error=sa.bindparam("p_message", type_=sa.Text),
-        updated_at=_now(),
+        updated_at=now_param(),
     )
 )
 #: Before a DELETE leaves: the portal may stop holding the document whatever happens next,
 #: so no later run may trust the old hash (a reopened position is sent again in full).
-FORGET_HASH = _planned(sa.update(_T).values(payload_hash=None, updated_at=_now()))
+FORGET_HASH = planned_update(sa.update(_T).values(payload_hash=None, updated_at=now_param()))
 
 
 class Recorder:

@@ -21,7 +21,7 @@ from recruit.channels.models import (
 )
 from recruit.extensions import db
 from recruit.sync.connectors import ChannelStopped, ItemResult, get_connector
-from recruit.sync.delivery import ItemLoop, Request
+from recruit.sync.delivery import ItemLoop, Request, now_param, planned_update
 from recruit.sync.runs import add_error, finish_run, start_run
 
 _T = ChannelPosting.__table__
@@ -38,17 +38,9 @@ _AGAIN = {
 }
 
 #: A row whose portal copy differs from our record, still as it was planned.
-DIVERGED = (
-    sa.update(_T)
-    .where(
-        _T.c.id == sa.bindparam("p_row_id"),
-        _T.c.desired == sa.bindparam("p_desired", type_=sa.String),
-        _T.c.desired_version == sa.bindparam("p_version", type_=sa.Integer),
-    )
-    .values(
-        **_AGAIN,
-        last_error=sa.bindparam("p_message", type_=sa.Text),
-        updated_at=sa.bindparam("p_now", type_=_T.c.updated_at.type),
+DIVERGED = planned_update(
+    sa.update(_T).values(
+        **_AGAIN, last_error=sa.bindparam("p_message", type_=sa.Text), updated_at=now_param()
     )
 )
 

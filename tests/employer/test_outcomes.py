@@ -111,6 +111,23 @@ def test_a_refused_outcome_is_shown_to_the_employer(
     assert hire.outcome is Outcome.INTENT
 
 
+def test_no_outcome_chosen_is_refused_without_a_confirmation_first(
+    client, db, signed_in, make_position, make_fair
+):
+    hire = make_hire(make_fair, make_position(employer=signed_in.employer))
+    db.session.commit()
+
+    page = client.post(
+        f"/employer/outcomes/{hire.id}",
+        data={"outcome": "", "on": local_today()},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+
+    assert "确定登记" not in page
+    assert "张三：结果：请选择" in page
+    assert hire.outcome is Outcome.INTENT
+
+
 def test_the_list_filters_by_outcome(client, db, signed_in, make_position, make_fair):
     position = make_position(employer=signed_in.employer)
     make_hire(make_fair, position, seeker_name="王五", outcome=Outcome.DECLINED)

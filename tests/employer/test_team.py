@@ -175,7 +175,13 @@ def test_bad_account_details_name_the_field_and_keep_the_link_open(app, client, 
 
 @pytest.mark.parametrize(
     ("address", "words"),
-    [("", "手机号或邮箱：必填。"), ("12345", "手机号或邮箱："), ("hr@", "邮箱地址格式不正确")],
+    [
+        ("", "手机号或邮箱：必填。"),
+        ("12345", "手机号或邮箱："),
+        ("hr@", "邮箱地址格式不正确"),
+        # The account's own e-mail rule (auth.contact): an address it would refuse later.
+        ("hr@example..com", "邮箱地址格式不正确"),
+    ],
 )
 def test_a_bad_address_is_refused_naming_the_field(client, db, signed_in, address, words):
     page = _invite(client, address).get_data(as_text=True)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from recruit.auth.models import Role
 from recruit.db_types import utcnow
 from recruit.extensions import db
-from recruit.notify.delivery import deliver_pending
+from recruit.notify.delivery import deliver_pending, mask_address
 from recruit.notify.models import Notification, NotificationState, NotifyChannel
 from recruit.notify.services import send
 from tests.notify.conftest import SMS_TOKEN
@@ -210,3 +210,10 @@ def test_a_bad_setting_keeps_the_row_and_says_what_failed(app, make_user, monkey
     [row] = _rows()
     assert row.state is NotificationState.PENDING and row.last_error == "RuntimeError"
     assert row.claim is None
+
+
+def test_the_outbox_masks_addresses_as_the_rest_of_the_product_masks_phones():
+    assert mask_address(MOBILE) == "139****5678"
+    assert mask_address("+8613912345678") == "139****5678"
+    assert mask_address("1234") == "****"
+    assert mask_address(EMAIL) == "h***@example.com"

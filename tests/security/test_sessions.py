@@ -12,7 +12,7 @@ from config import ProductionConfig
 from recruit.audit.models import AuditLog
 from recruit.auth.devices import DEVICE_COOKIE
 from recruit.auth.models import ApiToken, Role, UserSession
-from recruit.auth.sessions import SESSIONS_KEPT, purge_ended_sessions
+from recruit.auth.sessions import SESSIONS_KEPT, live_counts, purge_ended_sessions
 from recruit.db_types import utcnow
 from tests.conftest import TEST_PASSWORD
 
@@ -273,3 +273,39 @@ def test_every_cookie_is_samesite_with_the_production_settings(app, viewer, monk
     for name, header in cookies.items():
         assert "SameSite=" in header, name
         assert "Secure" in header and "HttpOnly" in header, name
+
+
+def test_live_counts_count_only_live_sessions_and_tokens(db, make_user, viewer, bearer):
+    other = make_user(Role.VIEWER)
+    now = utcnow()
+    db.session.add_all(
+        [
+            UserSession(
+                user=viewer, key_hash="e" * 64, created_at=now, expires_at=now + timedelta(days=1)
+            ),
+            UserSession(
+                user=viewer,
+                key_hash="f" * 64,
+                created_at=now,
+                expires_at=now - timedelta(seconds=1),
+            ),
+            UserSession(
+                user=viewer,
+                key_hash="g" * 64,
+                created_at=now,
+                expires_at=now + timedelta(days=1),
+                ended_at=now,
+            ),
+        ]
+    )
+    bearer(viewer)
+    bearer(viewer)
+    db.session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.id == sa.select(sa.func.min(ApiToken.id)).scalar_subquery())
+        .values(revoked_at=now)
+    )
+    db.session.flush()
+    counts = live_counts([viewer.id, other.id])
+    assert counts == {"sessions": {viewer.id: 1}, "tokens": {viewer.id: 1}}
+    assert live_counts([]) == {"sessions": {}, "tokens": {}}
