@@ -38,8 +38,9 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600
 SCHEDULER = system("jobs.scheduler")
 
 
-#: The daily and weekly jobs, Asia/Shanghai: (job id, function of the app, when).
-HOUSEKEEPING = [
+#: The daily and weekly jobs (housekeeping and scheduled messages), Asia/Shanghai:
+#: (job id, function of the app, when).
+DAILY_AND_WEEKLY = [
     ("expire-positions", expire_positions_job, CronTrigger(hour=0, minute=10, timezone=SHANGHAI)),
     (
         "purge-personal-data",
@@ -90,7 +91,7 @@ def schedule_jobs(scheduler, app: Flask) -> None:
     for job in scheduler.get_jobs():
         if job.id.startswith("sync:") and job.id not in wanted:
             job.remove()
-    for job_id, job, trigger in HOUSEKEEPING:
+    for job_id, job, trigger in DAILY_AND_WEEKLY:
         scheduler.add_job(
             job, trigger, args=[app], id=job_id, replace_existing=True, **JOB_DEFAULTS
         )

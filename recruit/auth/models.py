@@ -104,6 +104,13 @@ class User(UserMixin, db.Model):
         )
 
     @property
+    def may_be_sent_a_reset(self) -> bool:
+        """Whether a reset can reach this account: active, with a verified mobile or e-mail."""
+        return self.active and bool(
+            (self.mobile and self.mobile_verified_at) or (self.email and self.email_verified_at)
+        )
+
+    @property
     def is_employer_admin(self) -> bool:
         """Whether this employer account manages its employer's team."""
         return self.role is Role.EMPLOYER and self.employer_role is EmployerRole.ADMIN

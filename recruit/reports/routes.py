@@ -108,7 +108,9 @@ def index():
     report = build_report(current_user, parsed.report)
     also = _also_asked()
     try:
-        paragraph = bureau_paragraph(current_user, report.filter, also) if also else None
+        paragraph = (
+            bureau_paragraph(current_user, report.filter, also, report.sentence) if also else None
+        )
     except (Invalid, Forbidden) as error:
         paragraph = None
         flash(f"通报段落：{error.message}", "warning")

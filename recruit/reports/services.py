@@ -83,12 +83,17 @@ class Also:
 MAX_ALSO = 5
 
 
-def bureau_paragraph(actor, report: ReportFilter, also: list[Also]) -> str:
+def bureau_paragraph(
+    actor, report: ReportFilter, also: list[Also], sentence: str | None = None
+) -> str:
     """Return the bureau's paragraph: the period's sentence, then a "其中" clause for each of
-    `also`, each clause checked against the actor's scope like any report."""
+    `also`, each clause checked against the actor's scope like any report.
+
+    `sentence`: the period's sentence when the caller has just built it (the dashboard).
+    """
     if len(also) > MAX_ALSO:
         raise Invalid(f"其中：最多 {MAX_ALSO} 项。", field="also")
-    parts = [summarize(actor, report).sentence]
+    parts = [sentence or summarize(actor, report).sentence]
     for item in also:
         narrowed = ReportFilter(
             report.start, report.end, item.region, None, None, item.industry_chain
