@@ -128,6 +128,7 @@ def test_a_new_employer_registers_posts_signs_up_and_records_an_outcome(page, li
     intent.get_by_label("结果").select_option(label="已录用")
     intent.get_by_label("日期").fill(local_today().isoformat())
     # Recording a hire asks first (one tap must not record one by mistake).
+    page.wait_for_load_state("domcontentloaded")  # confirm.js (deferred) asks the question
     page.once("dialog", lambda dialog: dialog.accept())
     intent.get_by_role("button", name="登记").click()
     expect(page.get_by_role("alert").first).to_contain_text("已记录 刘晓燕 的结果：已录用")

@@ -134,7 +134,10 @@ def test_organizer_runs_a_fair_from_creation_to_the_summary(page, live_server):
     page.get_by_role("button", name="开始举办").click()
     # While it runs the fair reads 举办中 (已举办 once it is over).
     expect(page.get_by_role("alert")).to_contain_text("举办中")
-    # Closing is irreversible, so the page asks first; saying no changes nothing.
+    # Closing is irreversible, so the page asks first; saying no changes nothing. The question
+    # comes from the deferred confirm.js: wait for it, or the click gets the server's own
+    # confirmation page instead (tests/manage/test_confirmation.py covers that path).
+    page.wait_for_load_state("domcontentloaded")
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="结束招聘会").click()
     expect(page.get_by_role("heading", name=re.compile("举办中"))).to_be_visible()
