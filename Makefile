@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev lint format migrate-check clean bench load
+.PHONY: run test install install-dev lint format migrate-check clean bench load bench-seekers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ bench: install-dev
 load: install-dev
 	@command -v wrk >/dev/null || { command -v apt-get >/dev/null && apt-get install -y wrk; }
 	$(BIN)/python bench/load.py --record $(LOAD_ARGS)
+
+# The hour a fair opens: 5,000 entries + 3,000 applications via the seekers' API on gunicorn.
+bench-seekers: install-dev
+	$(BIN)/python bench/seeker_bench.py --record $(SEEKER_BENCH_ARGS)
 
 format: install-dev
 	$(BIN)/ruff format .

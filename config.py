@@ -211,6 +211,18 @@ class Config:
     RESET_LINK_MINUTES = int(os.environ.get("RESET_LINK_MINUTES", "30"))
     CONTACT_CODE_MINUTES = int(os.environ.get("CONTACT_CODE_MINUTES", "10"))
     CONTACT_LINK_HOURS = int(os.environ.get("CONTACT_LINK_HOURS", "24"))
+    #: Seekers (DESIGN §7): token lifetime, what the phone pages and the mini program may send
+    #: per window (a venue's Wi-Fi puts a whole fair behind one address: 5,000 entries in the
+    #: opening hour is ~830 per 10 minutes, so the address limit only stops a flood), and when
+    #: a mobile must be proven by a code before an application leaves: "auto" (when an SMS
+    #: gateway is configured), "on" or "off".
+    SEEKER_TOKEN_DAYS = int(os.environ.get("SEEKER_TOKEN_DAYS", "30"))
+    SEEKER_LIMIT_MINUTES = int(os.environ.get("SEEKER_LIMIT_MINUTES", "10"))
+    SEEKER_ENTRIES_PER_ADDRESS = int(os.environ.get("SEEKER_ENTRIES_PER_ADDRESS", "3000"))
+    SEEKER_ENTRIES_PER_PHONE = int(os.environ.get("SEEKER_ENTRIES_PER_PHONE", "10"))
+    SEEKER_APPLICATIONS_PER_SEEKER = int(os.environ.get("SEEKER_APPLICATIONS_PER_SEEKER", "30"))
+    SEEKER_CODES_PER_SEEKER = int(os.environ.get("SEEKER_CODES_PER_SEEKER", "3"))
+    SEEKER_PHONE_VERIFICATION = os.environ.get("SEEKER_PHONE_VERIFICATION", "auto")
     #: Within this window an account gets at most this many codes or links, and one client
     #: address may ask (or type a wrong code) this many times.
     CONTACT_LIMIT_MINUTES = int(os.environ.get("CONTACT_LIMIT_MINUTES", "60"))

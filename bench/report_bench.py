@@ -34,6 +34,8 @@ SELECT
      JOIN participations p ON p.id = fp.participation_id JOIN fairs f ON f.id = p.fair_id
      WHERE p.status = 'attended' AND {counted}) AS positions_offered,
   (SELECT coalesce(sum(t.count), 0) FROM seeker_tallies t JOIN fairs f ON f.id = t.fair_id
+     WHERE {counted})
+  + (SELECT count(*) FROM fair_entries e JOIN fairs f ON f.id = e.fair_id
      WHERE {counted}) AS seeker_entries,
   (SELECT count(*) FROM tentative_hires h JOIN fairs f ON f.id = h.fair_id
      WHERE {counted}) AS tentative_hires

@@ -104,10 +104,25 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite rebuilds a table to alter it (batch mode): DROP TABLE of a parent whose
+            # rows are referenced would fail with foreign keys on. The switch only takes
+            # effect outside a transaction; the check below proves nothing was left dangling.
+            # (The raw connection: the app's "begin" hook would otherwise open one first.)
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                dangling = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if dangling:
+                    raise RuntimeError(f"Migration left rows without their parent: {dangling[:5]}")
+        if sqlite:
+            # This connection must not go back to the pool with foreign keys off: it is
+            # closed, and the next one gets them on (the app's connect hook).
+            connection.invalidate()
 
 
 if context.is_offline_mode():

@@ -99,6 +99,7 @@ def register_blueprints(app: Flask) -> None:
     from recruit.api.registry import register_api
     from recruit.auth.routes import bp as auth_bp
     from recruit.channels.routes import bp as channels_bp
+    from recruit.employers import application_pages as _applications  # noqa: F401  (employer_bp)
     from recruit.employers.portal import bp as employer_bp
     from recruit.employers.routes import bp as employers_bp
     from recruit.employers.team_pages import invitations_bp  # its views also join employer_bp
@@ -107,7 +108,9 @@ def register_blueprints(app: Flask) -> None:
     from recruit.public.fairs import bp as fairs_bp
     from recruit.public.positions import bp as positions_bp
     from recruit.public.routes import bp as public_bp
+    from recruit.reports import shortage_pages as _shortage  # noqa: F401  (views on reports_bp)
     from recruit.reports.routes import bp as reports_bp
+    from recruit.seekers.seeker_pages import bp as seekers_bp
     from recruit.sync import init_app as init_sync
     from recruit.sync.feeds import bp as feeds_bp
 
@@ -124,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds_bp)
     app.register_blueprint(manage_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(seekers_bp)
     init_sync(app)
     register_api(app)
 
@@ -227,6 +231,7 @@ def register_commands(app: Flask) -> None:
     from recruit.notify.commands import notify_cli
     from recruit.refdata.commands import refdata_cli
     from recruit.reports.commands import report_cli
+    from recruit.seekers.commands import seekers_cli
     from recruit.sync.commands import sandbox_command, sync_cli
 
     app.cli.add_command(users_cli)
@@ -241,3 +246,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(keys_cli)
     app.cli.add_command(pii_cli)
     app.cli.add_command(notify_cli)
+    app.cli.add_command(seekers_cli)

@@ -14,14 +14,16 @@ from recruit.fairs.models import (
     ParticipationStatus,
     SeekerTally,
 )
-from recruit.hires.models import Outcome, TentativeHire
+from recruit.hires.models import HireStep, Outcome, TentativeHire
 from recruit.notify.models import Notification, NotificationOnce, NotificationOptOut
 from recruit.positions.models import Position, PositionStatus
 from recruit.refdata.models import IndustryChain, Region
 from recruit.reminders.models import OutcomeReminder
+from recruit.seekers.models import Application, Entry, Seeker, SeekerCode, SeekerToken
 
 __all__ = [
     "AccountCode",
+    "Application",
     "ApiToken",
     "AuditLog",
     "Channel",
@@ -30,9 +32,11 @@ __all__ = [
     "Employer",
     "EmployerChange",
     "EmployerStatus",
+    "Entry",
     "Fair",
     "FairPosition",
     "FairStatus",
+    "HireStep",
     "IndustryChain",
     "Invitation",
     "LoginAttempt",
@@ -47,7 +51,10 @@ __all__ = [
     "PositionStatus",
     "Region",
     "Role",
+    "Seeker",
+    "SeekerCode",
     "SeekerTally",
+    "SeekerToken",
     "SyncRun",
     "TentativeHire",
     "User",

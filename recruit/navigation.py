@@ -22,6 +22,7 @@ NAV_ITEMS = (
     NavItem("岗位", "positions.search"),
     NavItem("管理工作台", "manage.index", (Role.ADMIN, Role.ORGANIZER)),
     NavItem("审核", "manage.review", (Role.ADMIN, Role.ORGANIZER)),
+    NavItem("待回访", "manage.callbacks_list", (Role.ADMIN, Role.ORGANIZER)),
     NavItem("企业中心", "employer.index", (Role.EMPLOYER,)),
     NavItem("统计报表", "reports.index", (Role.ADMIN, Role.ORGANIZER, Role.VIEWER)),
     NavItem("渠道同步", "channels.index", (Role.ADMIN, Role.ORGANIZER)),

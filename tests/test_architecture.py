@@ -19,7 +19,10 @@ DOORS = [
     *PACKAGE.glob("api/*_routes.py"),
     PACKAGE / "employers" / "portal.py",
     PACKAGE / "employers" / "team_pages.py",
+    PACKAGE / "employers" / "application_pages.py",
     *PACKAGE.glob("public/*.py"),
+    *PACKAGE.glob("seekers/*_pages.py"),
+    *PACKAGE.glob("reports/*_pages.py"),
 ]
 
 #: The only modules that read a seeker's full phone or ID number off a record.
@@ -29,6 +32,8 @@ PII_READERS = {
     "recruit/hires/imports.py",
     "recruit/hires/contact.py",
     "recruit/hires/privacy.py",
+    "recruit/seekers/models.py",
+    "recruit/seekers/services.py",
 }
 PII_FIELDS = {"seeker_phone", "seeker_id_number"}
 

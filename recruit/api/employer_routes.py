@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from recruit.api.errors import ErrorSchema
+from recruit.api.followup_schemas import StepSchema
 from recruit.api.schemas import (
     CHAIN_CODE,
     EMAIL,
@@ -45,6 +46,7 @@ from recruit.hires.contact import Contact, disclose_contact, disclose_contacts
 from recruit.hires.intents import employer_hires, get_hire
 from recruit.hires.models import Outcome, TentativeHire
 from recruit.hires.outcomes import RECORDABLE, record_outcome
+from recruit.hires.steps import histories, history
 from recruit.positions.models import MAX_OPENINGS, Position, PositionStatus
 from recruit.positions.rules import MAX_DESCRIPTION, MAX_EXPLANATION, MAX_TITLE
 from recruit.positions.services import (
@@ -217,6 +219,9 @@ class HireSchema(Schema):
     hired_on = fields.Date(allow_none=True)
     started_on = fields.Date(allow_none=True)
     outcome_on = fields.Date(allow_none=True)
+    steps = fields.List(
+        fields.Nested(StepSchema), metadata={"description": "结果记录，按日期先后；含已作废的更正"}
+    )
 
 
 class OutcomeSchema(Schema):
@@ -240,10 +245,11 @@ HirePage = page_schema(HireSchema, "HirePage")
 _HIRE_FIELDS = ("id", "fair_id", "position_id", "outcome", "hired_on", "started_on", "outcome_on")
 
 
-def _hire_body(hire: TentativeHire, contact: Contact) -> dict:
-    """Present an intent with the contact details disclosed for it."""
+def _hire_body(hire: TentativeHire, contact: Contact, steps: list | None = None) -> dict:
+    """Present an intent with the contact details disclosed for it, and its history."""
     body = {name: getattr(hire, name) for name in _HIRE_FIELDS}
     body.update(seeker_name=contact.seeker_name, seeker_phone=contact.seeker_phone)
+    body["steps"] = history(hire) if steps is None else steps
     return body
 
 
@@ -426,7 +432,8 @@ class OwnHires(MethodView):
         )
         contacts = disclose_contacts(api_user(), page.items, purpose=FOLLOW_UP)
         body = page_body(page)
-        body["items"] = [_hire_body(hire, contacts[hire.id]) for hire in page.items]
+        steps = histories(page.items)
+        body["items"] = [_hire_body(h, contacts[h.id], steps[h.id]) for h in page.items]
         return body
 
 

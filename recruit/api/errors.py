@@ -143,4 +143,5 @@ def api_error_response(error: HTTPException):
 def service_error_response(error: ServiceError):
     """Answer a service's refusal by its type: 422, 409, 404 or 403, naming the fields."""
     fields = {name or "_schema": [message] for name, message in error.errors.items()}
-    return api_error_response(ApiError(error.status, error.message, fields))
+    headers = getattr(error, "headers", None)
+    return api_error_response(ApiError(error.status, error.message, fields, headers=headers))

@@ -25,6 +25,7 @@ from recruit.api.schemas import (
 from recruit.fairs.lifecycle import (
     MAX_BOOTH_CAPACITY,
     MAX_CANCEL_REASON,
+    MAX_CORRECTION_REASON,
     MAX_DESCRIPTION,
     MAX_ORGANIZER_UNIT,
     MAX_TITLE,
@@ -107,6 +108,17 @@ class FairWithMetricsSchema(StaffFairSchema):
 class StatusSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in FairStatus]))
     reason = Text(load_default=None, allow_none=True, metadata=limit(max_length=MAX_CANCEL_REASON))
+
+
+class RegionCorrectionSchema(Schema):
+    """An admin's correction of the region a fair is recorded in, with the reason."""
+
+    region_code = fields.String(
+        required=True,
+        validate=validate.Length(equal=6),
+        metadata={**pattern(REGION_CODE), "description": "更正后的举办地区（现行区划代码）"},
+    )
+    reason = Text(required=True, metadata=limit(max_length=MAX_CORRECTION_REASON))
 
 
 class CloseResultSchema(Schema):

@@ -29,6 +29,7 @@ from recruit.api.manage_schemas import (
     PendingEmployerChangePage,
     PendingEmployerPage,
     PendingPositionPage,
+    RegionCorrectionSchema,
     ReviewedEmployerSchema,
     ReviewedPositionSchema,
     ReviewSchema,
@@ -143,6 +144,23 @@ class FairStatusChange(MethodView):
         status = FairStatus(data["status"])
         lifecycle.set_fair_status(fair, status, by=api_user(), reason=data["reason"])
         return fair
+
+
+@blp.route("/fairs/<id:fair_id>/region")
+class FairRegionCorrection(MethodView):
+    @secured
+    @blp.arguments(RegionCorrectionSchema)
+    @blp.response(200, StaffFairSchema)
+    @blp.alt_response(403, schema=ErrorSchema)
+    @blp.alt_response(404, schema=ErrorSchema)
+    @blp.alt_response(422, schema=ErrorSchema)
+    @transactional
+    def post(self, data, fair_id):
+        """Correct the fair's region with a reason (admins only; also after closing; audited)."""
+        fair = queries.get_fair(api_user(), fair_id)
+        return lifecycle.correct_fair_region(
+            fair, data["region_code"], reason=data["reason"], by=api_user()
+        )
 
 
 @blp.route("/fairs/<id:fair_id>/close")

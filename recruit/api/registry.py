@@ -16,13 +16,17 @@ from recruit.api import (
     auth_routes,
     employer_account_routes,
     employer_routes,
+    followup_routes,
     organizer_routes,
     postings_routes,
     public_routes,
     report_routes,
+    seeker_routes,
+    shortage_routes,
 )
 from recruit.api.errors import ErrorSchema
 from recruit.api.schemas import CHAIN_CODE, REGION_CODE
+from recruit.api.security import register_seeker_security
 from recruit.converters import MAX_ID, IdConverter
 from recruit.extensions import csrf, db
 from recruit.refdata.models import IndustryChain, Region
@@ -76,6 +80,7 @@ OPERATION_IDS = {
     "PUT /manage/fairs/{fair_id}": "update_fair",
     "POST /manage/fairs/{fair_id}/status": "change_fair_status",
     "POST /manage/fairs/{fair_id}/close": "close_fair",
+    "POST /manage/fairs/{fair_id}/region": "correct_fair_region",
     "GET /manage/fairs/{fair_id}/participations": "list_participations",
     "POST /manage/fairs/{fair_id}/participations": "add_participation",
     "POST /manage/participations/{participation_id}/review": "review_participation",
@@ -89,6 +94,11 @@ OPERATION_IDS = {
     "POST /manage/fairs/{fair_id}/hires": "create_hire",
     "POST /manage/fairs/{fair_id}/hires/bulk": "create_hires_bulk",
     "GET /manage/hires/{hire_id}/contact": "get_hire_contact",
+    # Follow-up: call-backs and the outcome history
+    "GET /manage/callbacks": "list_callbacks",
+    "GET /manage/hires/{hire_id}/steps": "list_hire_steps",
+    "POST /manage/hires/{hire_id}/steps": "record_hire_step",
+    "POST /manage/hire-steps/{step_id}/void": "void_hire_step",
     "GET /manage/review/employers": "list_pending_employers",
     "POST /manage/employers/{employer_id}/review": "review_employer",
     "GET /manage/review/positions": "list_pending_positions",
@@ -97,6 +107,8 @@ OPERATION_IDS = {
     "POST /manage/employer-changes/{change_id}/review": "review_employer_change",
     # Reports
     "GET /reports/summary": "get_report_summary",
+    "GET /reports/funnel": "get_report_funnel",
+    "GET /reports/shortage": "get_shortage_index",
     # Channels, sync and admin actions
     "GET /channels": "list_channels",
     "PATCH /channels/{code}": "update_channel",
@@ -111,6 +123,19 @@ OPERATION_IDS = {
     # The changes feed for integrators
     "GET /postings/changes": "list_posting_changes",
     "GET /postings/snapshot": "get_postings_snapshot",
+    # Seekers (the mini program) and the applications that reach employers and staff
+    "POST /fairs/{fair_id}/entries": "enter_fair",
+    "GET /seeker/applications": "list_own_applications",
+    "POST /seeker/applications": "create_application",
+    "GET /seeker/me": "get_seeker_profile",
+    "PATCH /seeker/me": "correct_seeker_profile",
+    "DELETE /seeker/me": "delete_seeker_profile",
+    "POST /seeker/verification": "send_seeker_code",
+    "POST /seeker/verification/confirm": "confirm_seeker_code",
+    "GET /employer/fairs/{fair_id}/applications": "list_received_applications",
+    "POST /employer/applications/{application_id}/decision": "decide_application",
+    "GET /manage/fairs/{fair_id}/applications": "list_fair_applications",
+    "POST /manage/applications/{application_id}/decision": "decide_fair_application",
 }
 
 #: How a path's method reads as a verb when no entry names the operation.
@@ -280,16 +305,20 @@ def register_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "rk_…"}
     )
     postings_routes.register_security(api)
+    register_seeker_security(api)
     modules = (
         auth_routes,
         public_routes,
         employer_routes,
         employer_account_routes,
         organizer_routes,
+        followup_routes,
         report_routes,
+        shortage_routes,
         admin_routes,
         account_routes,
         postings_routes,
+        seeker_routes,
     )
     for module in modules:
         csrf.exempt(module.blp)

@@ -5,7 +5,7 @@ from typing import Any
 from recruit.db_types import LabelledEnum
 from recruit.employers.models import EmployerStatus
 from recruit.fairs.models import FairStatus, ParticipationStatus, TallySource
-from recruit.hires.models import Outcome
+from recruit.hires.models import Outcome, StepKind
 from recruit.positions.models import PositionStatus
 
 #: Actions by name; a status change reads as its verb ("fair.open" → 开放报名 …).
@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "fair.held": "开始举办",
     "fair.cancelled": "取消招聘会",
     "fair.close": "结束招聘会",
+    "fair.correct_region": "更正举办地区",
     "fair.tally": "入场计数",
     "hire.register": "登记就业意向",
     "hire.bulk": "批量登记就业意向",
@@ -44,6 +45,8 @@ ACTION_LABELS = {
     "hire.export": "导出就业意向（含个人信息）",
     "hire.view_pii": "查看求职者联系方式",
     "hire.outcome": "登记意向结果",
+    "hire.step": "登记意向结果记录",
+    "hire.step_void": "作废意向结果记录（更正）",
     "hire.purge_pii": "清除过期个人信息",
     "participation.add": "加入参会企业",
     "participation.readd": "重新加入参会企业",
@@ -130,6 +133,9 @@ KEY_LABELS = {
     "run": "运行编号",
     "source": "来源",
     "status": "状态",
+    "step": "步骤",
+    "step_id": "记录编号",
+    "milestone": "回访节点（天）",
     "summary": "摘要",
     "title": "名称",
     "username": "用户名",
@@ -148,7 +154,7 @@ STATUS_ENUMS = {
     "employers": EmployerStatus,
 }
 #: Code lists of keys that mean the same whatever the object.
-VALUE_ENUMS = {"outcome": Outcome, "source": TallySource}
+VALUE_ENUMS = {"outcome": Outcome, "source": TallySource, "step": StepKind}
 
 
 def action_label(action: str) -> str:

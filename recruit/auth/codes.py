@@ -68,6 +68,9 @@ class AccountCode(db.Model):
 class RequestKind(LabelledEnum):
     SEND = "send", "发送"
     WRONG_CODE = "wrong_code", "验证码错误"
+    #: A seeker's entry at a fair, by address and by mobile (recruit.seekers.services).
+    ENTRY = "entry", "入场登记"
+    APPLY = "apply", "投递"
 
 
 class ContactRequest(db.Model):

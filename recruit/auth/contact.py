@@ -32,7 +32,10 @@ from recruit.notify.services import send
 from recruit.validators import mobile_error, normalize_mobile
 
 #: A plain shape check: something@domain.tld, no spaces; delivery is the real proof.
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+#: No space or control character anywhere: written out as ranges, because the published
+#: pattern is read by JSON Schema (ECMA) clients, whose \s lacks some of Python's (U+0085).
+_EMAIL_PART = r"[^@\s\x00-\x1f\x7f-\x9f"
+EMAIL_RE = re.compile(rf"^{_EMAIL_PART}]+@{_EMAIL_PART}.]+(\.{_EMAIL_PART}.]+)+$")
 MAX_EMAIL_LENGTH = 254
 
 WRONG_CODE = "验证码：不正确或已过期，请核对短信或重新获取。"

@@ -193,8 +193,13 @@ def _normalized(channel: Channel, changes: dict[str, Any]) -> dict[str, Any]:
         values = _codes(clean["scope_regions"])
         known = _known(Region.code, values)
         unknown = [c for c in values if c not in known]
+        # A retired code (株洲县 430221) is not added to a scope: its successor covers it.
+        added = [c for c in values if c in known and c not in (channel.scope_regions or [])]
+        retired = [c for c in added if not db.session.get(Region, c).is_current]
         if unknown:
             errors["scope_regions"] = "范围地区代码不存在：" + "、".join(unknown)
+        elif retired:
+            errors["scope_regions"] = "范围地区已撤销，请选择现行地区：" + "、".join(retired)
         clean["scope_regions"] = values
     if "scope_industry_chains" in clean:
         values = _codes(clean["scope_industry_chains"])

@@ -12,6 +12,8 @@ from recruit.auth.services import create_user
 from recruit.channels.services import seed_channels
 from recruit.db_types import utcnow
 from recruit.demo import data
+from recruit.demo.followups import seed_demo_follow_ups
+from recruit.demo.seekers import seed_demo_seekers
 from recruit.employers.models import Employer, EmployerStatus
 from recruit.extensions import db
 from recruit.fairs.models import (
@@ -105,6 +107,8 @@ def seed_demo(today: date | None = None) -> SeedResult:
     db.session.flush()
     _ensure_fairs(employers, positions, chains, today, rng, result)
     db.session.flush()
+    seed_demo_seekers(employers, today, result)
+    seed_demo_follow_ups(employers, today, result, [fair[0] for fair in FAIRS])
     return result
 
 

@@ -14,7 +14,7 @@ from recruit.auth.access import roles_required
 from recruit.auth.models import Role
 from recruit.employers.dashboard import employer_overview
 from recruit.employers.forms import ActionForm, OutcomeForm
-from recruit.errors import Conflict, Invalid
+from recruit.errors import Conflict, Forbidden, Invalid
 from recruit.extensions import db
 from recruit.fairs.credit import signup_blocked_until
 from recruit.fairs.participations import (
@@ -33,6 +33,7 @@ from recruit.hires.contact import disclose_contacts
 from recruit.hires.intents import employer_hires, get_hire
 from recruit.hires.models import Outcome
 from recruit.hires.outcomes import RECORDABLE, record_outcome
+from recruit.hires.steps import get_step, histories, may_void, void_step
 from recruit.positions.forms import PositionForm
 from recruit.positions.models import Position, PositionStatus
 from recruit.positions.rules import validate_position_data
@@ -363,10 +364,18 @@ def outcomes():
             employer_hires(current_user, selected), per_page=_per_page(), error_out=False
         )
         contacts = disclose_contacts(current_user, page.items, purpose=FOLLOW_UP)
+        steps = histories(page.items)
     return render_template(
         "employer/outcomes.html",
         page=page,
         contacts=contacts,
+        steps=steps,
+        void_step_url=lambda step: (
+            url_for("employer.outcome_step_void", hire_id=step.hire_id)
+            if may_void(current_user, step)
+            else None
+        ),
+        void_form=ActionForm(formdata=None),
         selected=selected,
         outcomes=Outcome,
         recordable=RECORDABLE,
@@ -400,4 +409,24 @@ def outcome_record(hire_id: int):
         flash(f"{hire.seeker_name}：{error.message}", "danger")
     else:
         flash(f"已记录 {hire.seeker_name} 的结果：{hire.outcome.label}。", "success")
+    return back
+
+
+@bp.route("/outcomes/<id:hire_id>/void", methods=["POST"])
+def outcome_step_void(hire_id: int):
+    hire = get_hire(current_user, hire_id)
+    _require_button()
+    back = _back("employer.outcomes", anchor=f"intent-{hire.id}")
+    step_id = request.form.get("step", type=int)
+    step = get_step(current_user, step_id) if step_id else None
+    if step is None or step.hire_id != hire.id:
+        flash(f"{hire.seeker_name}：请选择要作废的记录。", "danger")
+        return back
+    try:
+        with unit_of_work():
+            void_step(step, request.form.get("reason"), by=current_user)
+    except (Invalid, Conflict, Forbidden) as error:
+        flash(f"{hire.seeker_name}：{error.message}", "danger")
+    else:
+        flash(f"已作废 {hire.seeker_name} 的记录：{step.step.label}（{step.on}）。", "success")
     return back

@@ -4,8 +4,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask import current_app
 
 from recruit.audit.services import record_audit
+from recruit.auth.models import Role
 from recruit.auth.scope import STAFF, in_scope, require_role
 from recruit.db_types import utcnow
 from recruit.employers.models import Employer
@@ -18,6 +20,7 @@ from recruit.fairs.queries import require_fair_access
 from recruit.formatting import FIRST_YEAR, LAST_YEAR, local_today
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.models import IndustryChain, Region
+from recruit.refdata.services import region_codes_within
 from recruit.uow import register_stale_message
 from recruit.validators import read_text
 
@@ -44,6 +47,7 @@ MAX_ORGANIZER_UNIT = 120
 MAX_DESCRIPTION = 5000
 MAX_BOOTH_CAPACITY = 5000
 MAX_CANCEL_REASON = 200
+MAX_CORRECTION_REASON = 200
 
 #: What each hand-made status change is called on the organizer's buttons.
 TRANSITION_LABELS = {
@@ -258,3 +262,36 @@ def close_fair(fair: Fair, *, by) -> CloseResult:
         },
     )
     return result
+
+
+def correct_fair_region(fair: Fair, region_code: str | None, *, reason: str | None, by) -> Fair:
+    """Correct the region a fair is recorded in, whatever its status (an admin's audited fix).
+
+    A closed fair is frozen for organizers; only an admin may move it, to a current region,
+    with a reason kept in the audit log beside the codes before and after.
+    """
+    require_role(by, Role.ADMIN, message="只有系统管理员可以更正招聘会的举办地区。")
+    errors: dict[str, str] = {}
+    reason = (reason or "").strip()
+    if not reason:
+        errors["reason"] = "更正原因：请填写更正原因。"
+    elif len(reason) > MAX_CORRECTION_REASON:
+        errors["reason"] = f"更正原因：不能超过{MAX_CORRECTION_REASON}个字。"
+    region = db.session.get(Region, region_code or "")
+    city = region_codes_within(current_app.config["CITY_REGION_CODE"])
+    if region is None or not region.is_current or region.code not in city:
+        errors["region_code"] = "举办地区：请选择本市现行的区县。"
+    elif region.code == fair.region_code:
+        errors["region_code"] = "举办地区：与现在记录的地区相同，无需更正。"
+    if errors:
+        raise Invalid(errors=errors)
+    before = fair.region_code
+    fair.region_code = region.code
+    db.session.flush()
+    record_audit(
+        "fair.correct_region",
+        fair,
+        by=by,
+        summary={"region_code": [before, region.code], "reason": reason},
+    )
+    return fair

@@ -23,6 +23,7 @@ from recruit.hires.models import TentativeHire
 from recruit.metrics import Metrics
 from recruit.positions.models import Position
 from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, PriorityGroup
+from recruit.seekers.models import Application, Entry, EntrySource
 
 
 def counted_participations(fair: Fair) -> sa.ColumnElement[bool]:
@@ -48,8 +49,38 @@ def counted_participations(fair: Fair) -> sa.ColumnElement[bool]:
     return sa.and_(at_fair, arrived)
 
 
+@dataclass(frozen=True)
+class EntryCounts:
+    """A fair's 入场求职人次 in its two parts: the gate's tallies and the seekers' entries."""
+
+    #: 入口计数: the sum of the tallies (corrections included).
+    tallies: int
+    #: 扫码/线上登记: the scan and online entries, one per seeker.
+    entries: int
+
+    @property
+    def total(self) -> int:
+        return self.tallies + self.entries
+
+
+def fair_entry_counts(fair: Fair) -> EntryCounts:
+    """Return the fair's tallies and scan/online entries; their sum is its seeker_entries."""
+    tallies, entries = db.session.execute(
+        sa.select(
+            sa.select(sa.func.coalesce(sa.func.sum(SeekerTally.count), 0))
+            .where(SeekerTally.fair_id == fair.id)
+            .scalar_subquery(),
+            sa.select(sa.func.count(Entry.id)).where(Entry.fair_id == fair.id).scalar_subquery(),
+        )
+    ).one()
+    return EntryCounts(int(tallies), int(entries))
+
+
 def fair_metrics(fair: Fair) -> Metrics:
-    """Return the §2.5 metrics of one fair (live before closing, exact once closed)."""
+    """Return the §2.5 metrics of one fair (live before closing, exact once closed).
+
+    入场求职人次 counts the gate's tallies and the scan and online entries (DESIGN §7).
+    """
     counted = counted_participations(fair)
     hires = TentativeHire.fair_id == fair.id
 
@@ -69,7 +100,8 @@ def fair_metrics(fair: Fair) -> Metrics:
             ),
             scalar(
                 sa.func.coalesce(sa.func.sum(SeekerTally.count), 0), SeekerTally.fair_id == fair.id
-            ),
+            )
+            + scalar(sa.func.count(Entry.id), Entry.fair_id == fair.id),
             scalar(sa.func.count(TentativeHire.id), hires),
             scalar(sa.func.count(TentativeHire.id), hires, TentativeHire.reached_hired),
             scalar(sa.func.count(TentativeHire.id), hires, TentativeHire.reached_started),
@@ -119,6 +151,12 @@ class FairSummary:
     priority_rows: list[tuple[str, int]]
     intents_without_group: int
     tallies_by_source: dict[str, int] = field(default_factory=dict)
+    #: 入场求职人次 in its parts: 入口计数 (tallies) and 扫码/线上登记 (entries).
+    entry_counts: EntryCounts = field(default_factory=lambda: EntryCounts(0, 0))
+    #: The scan and online entries by source label (扫码入场 / 线上参会).
+    entries_by_source: dict[str, int] = field(default_factory=dict)
+    #: Applications (投递人次) at the fair.
+    applications: int = 0
     generated_at: datetime = field(default_factory=utcnow)
 
 
@@ -169,6 +207,16 @@ def fair_summary(fair: Fair) -> FairSummary:
     tallies_by_source = {
         source.label: int(by_source[source]) for source in TallySource if by_source.get(source)
     }
+    entries_by = dict(
+        db.session.execute(
+            sa.select(Entry.source, sa.func.count(Entry.id))
+            .where(Entry.fair_id == fair.id)
+            .group_by(Entry.source)
+        ).all()
+    )
+    applications = db.session.scalar(
+        sa.select(sa.func.count(Application.id)).where(Application.fair_id == fair.id)
+    )
     return FairSummary(
         fair=fair,
         metrics=metrics,
@@ -179,4 +227,11 @@ def fair_summary(fair: Fair) -> FairSummary:
         priority_rows=priority_rows,
         intents_without_group=without,
         tallies_by_source=tallies_by_source,
+        entry_counts=fair_entry_counts(fair),
+        entries_by_source={
+            source.label: int(entries_by[source])
+            for source in EntrySource
+            if entries_by.get(source)
+        },
+        applications=int(applications or 0),
     )

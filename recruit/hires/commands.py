@@ -25,7 +25,9 @@ def generate_command() -> None:
 @with_appcontext
 def rotate_command() -> None:
     count = rotate_pii_keys()
-    click.echo(f"已用当前密钥重新加密 {count} 条就业意向的个人信息。旧密钥此后可从配置中移除。")
+    click.echo(
+        f"已用当前密钥重新加密 {count} 条就业意向和求职者的个人信息。旧密钥此后可从配置中移除。"
+    )
 
 
 @click.group("pii", help="求职者个人信息的保留期限。")
@@ -40,4 +42,6 @@ def purge_command(months: int | None) -> None:
     months = months or current_app.config["PII_RETENTION_MONTHS"]
     with unit_of_work():
         count = purge_personal_data(local_today(), months, by=system("command.pii_purge"))
-    click.echo(f"已清除 {count} 条就业意向的个人信息（{months} 个月前的招聘会），统计数字不变。")
+    click.echo(
+        f"已清除 {count} 条就业意向和求职者的个人信息（{months} 个月前的招聘会），统计数字不变。"
+    )

@@ -17,13 +17,14 @@ from recruit.audit.services import record_audit
 from recruit.auth.models import Role
 from recruit.auth.scope import STAFF, require_role
 from recruit.db_types import utcnow
-from recruit.errors import ReauthenticationRequired
+from recruit.errors import Forbidden, ReauthenticationRequired
 from recruit.extensions import db
 from recruit.fairs.models import Fair
 from recruit.fairs.queries import require_fair_access
 from recruit.hires.imports import TEMPLATE_COLUMNS
 from recruit.hires.intents import fair_hires, require_hire_access
 from recruit.hires.models import TentativeHire
+from recruit.hires.privacy import REMOVED_NAME
 from recruit.refdata.codes import PriorityGroup
 from recruit.spreadsheets import TypedBook
 
@@ -92,6 +93,46 @@ def disclose_contacts(actor, hires: list[TentativeHire], *, purpose: str) -> dic
         },
     )
     return {hire.id: _contact(hire, fields) for hire in hires}
+
+
+@dataclass(frozen=True)
+class ApplicantContact:
+    """An applicant's name and mobile as disclosed to the employer applied to, or to staff."""
+
+    application_id: int
+    name: str
+    phone: str | None
+
+
+def disclose_applicants(actor, applications: list, *, purpose: str) -> dict[int, ApplicantContact]:
+    """Return applicants' names and mobiles by application id, with one audit entry.
+
+    The seeker consented to hand them to the employer applied to (DESIGN §7); staff in the
+    fair's scope see them too. The caller selected the applications through
+    recruit.seekers.services.fair_applications, which keeps each actor to its own.
+    """
+    if not applications:
+        return {}
+    if actor.role is not Role.EMPLOYER:
+        require_role(actor, *STAFF, message="当前账号无权查看求职者的联系方式。")
+    for application in applications:
+        if actor.role is Role.EMPLOYER and application.employer_id != actor.employer_id:
+            raise Forbidden("只能查看投递到本单位岗位的求职者。")
+    ids = sorted(application.id for application in applications)
+    record_audit(
+        "application.view_pii",
+        object_type="applications",
+        by=actor,
+        summary={"count": len(ids), "ids": ids[:AUDITED_IDS], "purpose": purpose},
+    )
+    return {
+        application.id: ApplicantContact(
+            application_id=application.id,
+            name=application.seeker.name or REMOVED_NAME,
+            phone=application.seeker.seeker_phone,
+        )
+        for application in applications
+    }
 
 
 def require_recent_password(checked_at: datetime | None) -> None:

@@ -25,6 +25,7 @@ from recruit.hires.models import HireSource, Outcome, TentativeHire
 from recruit.pii import pii_hash
 from recruit.positions.models import Position
 from recruit.refdata.codes import Education, Gender, PriorityGroup
+from recruit.seekers.services import seeker_id_for, seeker_ids_for
 from recruit.validators import (
     control_character_error,
     id_number_error,
@@ -233,6 +234,14 @@ def register_intent(
     hire = TentativeHire(
         fair_id=fair.id,
         position_id=data.position_id,
+        # The seeker with this mobile (DESIGN §7), registered from the bureau's record if new.
+        seeker_id=seeker_id_for(
+            data.seeker_name,
+            data.seeker_phone,
+            gender=data.gender,
+            education=data.education,
+            priority_groups=data.priority_groups,
+        ),
         seeker_name=data.seeker_name,
         seeker_phone=data.seeker_phone,
         seeker_id_number=data.seeker_id_number,
@@ -318,6 +327,10 @@ def insert_intents(fair: Fair, records: list[dict], *, by, action: str) -> int:
     for record in records:
         record.update(recorded_at=now, updated_at=now, recorded_by_id=by.id)
         with_pii_hashes(record)
+    # Each row linked to the seeker with its mobile (DESIGN §7), new ones registered at once.
+    seeker_ids = seeker_ids_for(records)
+    for record in records:
+        record["seeker_id"] = seeker_ids.get(record["seeker_phone_hash"])
     db.session.execute(sa.insert(TentativeHire), records)
     record_audit(action, fair, by=by, summary={"fair_id": fair.id, "imported": len(records)})
     logger.info("Recorded %d tentative hires into fair %s", len(records), fair.id)

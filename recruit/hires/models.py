@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from recruit.auth.models import User
     from recruit.fairs.models import Fair
     from recruit.positions.models import Position
+    from recruit.seekers.models import Seeker
 
 
 class Outcome(LabelledEnum):
@@ -25,12 +26,16 @@ class Outcome(LabelledEnum):
     STARTED = "started", "已到岗"
     DECLINED = "declined", "未录用"
     WITHDRAWN = "withdrawn", "放弃"
+    #: Started, then left the job (a call-back's answer); it still reached 录用 and 到岗.
+    LEFT = "left", "已离职"
 
 
 class HireSource(LabelledEnum):
     FORM = "form", "现场登记"
     IMPORT = "import", "表格导入"
     API = "api", "接口"
+    BOOTH = "booth", "扫码投递"
+    ONLINE = "online", "在线投递"
 
 
 class TentativeHire(db.Model):
@@ -51,6 +56,8 @@ class TentativeHire(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     fair_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("fairs.id"))
     position_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("positions.id"), index=True)
+    #: The seeker with the same mobile (DESIGN §7); None once the retention period removed it.
+    seeker_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("seekers.id"), index=True)
     seeker_name: so.Mapped[str] = so.mapped_column(sa.String(40))
     gender: so.Mapped[Gender | None] = so.mapped_column(str_enum(Gender, length=8))
     #: Personal information, encrypted at rest (recruit.pii); never logged, masked on screen for
@@ -68,7 +75,9 @@ class TentativeHire(db.Model):
     outcome: so.Mapped[Outcome] = so.mapped_column(
         str_enum(Outcome), default=Outcome.INTENT, index=True
     )
-    #: Set once the employer reports 录用; stays set if the seeker later drops out.
+    #: Caches recruit.hires.steps keeps from the non-voided steps (the reports read them):
+    #: hired_on = the earliest hired or started step's day (a later 未录用 keeps it),
+    #: started_on = the earliest started step's day, outcome / outcome_on = the last word.
     hired_on: so.Mapped[date | None]
     started_on: so.Mapped[date | None]
     outcome_on: so.Mapped[date | None]
@@ -81,6 +90,7 @@ class TentativeHire(db.Model):
     fair: so.Mapped["Fair"] = so.relationship()
     position: so.Mapped["Position"] = so.relationship()
     recorded_by: so.Mapped["User | None"] = so.relationship()
+    seeker: so.Mapped["Seeker | None"] = so.relationship()
 
     @so.validates("seeker_phone", "seeker_id_number")
     def _hash_beside(self, key: str, value: str | None) -> str | None:
@@ -127,3 +137,54 @@ class TentativeHire(db.Model):
 
     def __repr__(self) -> str:
         return f"<TentativeHire {self.id} fair={self.fair_id} pos={self.position_id}>"
+
+
+class StepKind(LabelledEnum):
+    """A dated step in an intent's history (DESIGN §7); 意向 itself is the intent's row."""
+
+    HIRED = "hired", "已录用"
+    STARTED = "started", "已到岗"
+    RETAINED_30 = "retained_30", "在岗满30天"
+    RETAINED_90 = "retained_90", "在岗满90天"
+    RETAINED_180 = "retained_180", "在岗满180天"
+    DECLINED = "declined", "未录用"
+    WITHDRAWN = "withdrawn", "放弃"
+    LEFT = "left", "已离职"
+    #: A call-back that reached nobody (联系不上): a try, not an outcome.
+    UNREACHABLE = "unreachable", "联系不上"
+
+
+class HireStep(db.Model):
+    """One dated step of an intent, recorded by the employer or by staff.
+
+    Never edited: a step recorded by mistake is voided as a correction, with a reason, and a
+    voided step does not count. "Reached 录用" = a hired step that is not voided, whatever came
+    after it.
+    """
+
+    __tablename__ = "hire_steps"
+    __table_args__ = (sa.Index("ix_hire_steps_hire_step", "hire_id", "step"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    hire_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("tentative_hires.id"))
+    step: so.Mapped[StepKind] = so.mapped_column(str_enum(StepKind))
+    #: The day it happened (local date), as the employer or the call-back reports it.
+    on: so.Mapped[date]
+    #: For call-backs: which milestone (30 / 90 / 180 days) the call was for.
+    milestone: so.Mapped[int | None]
+    note: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+    recorded_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    recorded_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    voided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    voided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    void_reason: so.Mapped[str | None] = so.mapped_column(sa.String(200))
+
+    hire: so.Mapped[TentativeHire] = so.relationship()
+    recorded_by: so.Mapped["User | None"] = so.relationship(foreign_keys=[recorded_by_id])
+
+    @property
+    def counts(self) -> bool:
+        return self.voided_at is None
+
+    def __repr__(self) -> str:
+        return f"<HireStep {self.id} hire={self.hire_id} {self.step.value}>"

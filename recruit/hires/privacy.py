@@ -13,15 +13,20 @@ from recruit.fairs.models import Fair
 from recruit.formatting import local_day_bounds
 from recruit.hires.models import TentativeHire
 from recruit.pii import TOKEN_PREFIX, rotate
+from recruit.seekers.models import Application, Entry, Seeker
 
 logger = logging.getLogger(__name__)
 
-#: The stored columns, read and written as the raw tokens (no decryption on the way).
-_RAW = sa.table(
-    "tentative_hires",
-    sa.column("id", sa.Integer),
-    sa.column("seeker_phone", sa.String),
-    sa.column("seeker_id_number", sa.String),
+#: The stored columns, read and written as the raw tokens (no decryption on the way): the
+#: intents' and the seekers' (DESIGN §7) phone and ID number.
+_RAW_TABLES = tuple(
+    sa.table(
+        name,
+        sa.column("id", sa.Integer),
+        sa.column("seeker_phone", sa.String),
+        sa.column("seeker_id_number", sa.String),
+    )
+    for name in ("tentative_hires", "seekers")
 )
 
 #: What the name becomes when the retention period removes a seeker's personal information.
@@ -35,29 +40,30 @@ def rotate_pii_keys(batch: int = 500) -> int:
     app keeps working while this runs.
     """
     done = 0
-    last_id = 0
-    while True:
-        rows = db.session.execute(
-            sa.select(_RAW.c.id, _RAW.c.seeker_phone, _RAW.c.seeker_id_number)
-            .where(_RAW.c.id > last_id)
-            .order_by(_RAW.c.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            break
-        for row_id, phone, id_number in rows:
-            db.session.execute(
-                _RAW.update()
-                .where(_RAW.c.id == row_id)
-                .values(
-                    seeker_phone=_rotated(phone),
-                    seeker_id_number=_rotated(id_number),
+    for raw in _RAW_TABLES:
+        last_id = 0
+        while True:
+            rows = db.session.execute(
+                sa.select(raw.c.id, raw.c.seeker_phone, raw.c.seeker_id_number)
+                .where(raw.c.id > last_id)
+                .order_by(raw.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                break
+            for row_id, phone, id_number in rows:
+                db.session.execute(
+                    raw.update()
+                    .where(raw.c.id == row_id)
+                    .values(
+                        seeker_phone=_rotated(phone),
+                        seeker_id_number=_rotated(id_number),
+                    )
                 )
-            )
-        db.session.commit()
-        done += len(rows)
-        last_id = rows[-1][0]
-    logger.info("Re-encrypted personal information of %d tentative hires", done)
+            db.session.commit()
+            done += len(rows)
+            last_id = rows[-1][0]
+    logger.info("Re-encrypted personal information of %d intents and seekers", done)
     return done
 
 
@@ -95,12 +101,51 @@ def purge_personal_data(today: date, months: int, *, by) -> int:
         .execution_options(synchronize_session=False)
     )
     count = result.rowcount or 0
-    if count:
+    seekers = _purge_quiet_seekers(begin)
+    if count or seekers:
         record_audit(
             "hire.purge_pii",
             object_type="tentative_hires",
             by=by,
-            summary={"rows": count, "months": months, "before": begin.date().isoformat()},
+            summary={
+                "rows": count,
+                "seekers": seekers,
+                "months": months,
+                "before": begin.date().isoformat(),
+            },
         )
-    logger.info("Removed personal information of %d tentative hires", count)
-    return count
+    logger.info("Removed personal information of %d intents and %d seekers", count, seekers)
+    return count + seekers
+
+
+def _purge_quiet_seekers(begin) -> int:
+    """Remove the person from seekers with nothing since `begin` (DESIGN §7: tombstones stay).
+
+    Quiet: registered before it, and no entry, application or intent at a fair since it.
+    """
+    recent_fairs = sa.select(Fair.id).where(Fair.starts_at >= begin)
+    active = sa.union(
+        sa.select(Entry.seeker_id).where(Entry.fair_id.in_(recent_fairs)),
+        sa.select(Application.seeker_id).where(Application.fair_id.in_(recent_fairs)),
+        sa.select(TentativeHire.seeker_id).where(
+            TentativeHire.fair_id.in_(recent_fairs), TentativeHire.seeker_id.is_not(None)
+        ),
+    )
+    result = db.session.execute(
+        sa.update(Seeker)
+        .where(
+            Seeker.deleted_at.is_(None),
+            Seeker.created_at < begin,
+            Seeker.id.not_in(active),
+        )
+        .values(
+            name=None,
+            seeker_phone=None,
+            seeker_id_number=None,
+            seeker_phone_hash=None,
+            seeker_id_hash=None,
+            deleted_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0

@@ -18,6 +18,7 @@ from recruit.hires.intents import fair_hires
 from recruit.links import public_url
 from recruit.manage.blueprint import active_chains, bp, refuse, scope_regions
 from recruit.manage.forms import ActionForm, CancelForm, FairForm
+from recruit.seekers.application_lists import ApplicationFilters, state_counts
 from recruit.uow import unit_of_work
 
 #: The form's field for each service field it names differently.
@@ -161,6 +162,27 @@ def fair_close(fair_id: int):
     return redirect(url_for("manage.fair_summary", fair_id=fair.id))
 
 
+@bp.route("/fairs/<id:fair_id>/region", methods=["POST"])
+def fair_region(fair_id: int):
+    """Correct a fair's region (an admin's audited fix, also after the fair closed)."""
+    fair = queries.get_fair(current_user, fair_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    back = url_for("manage.fair", fair_id=fair.id)
+    try:
+        with unit_of_work():
+            lifecycle.correct_fair_region(
+                fair,
+                request.form.get("region_code"),
+                reason=request.form.get("reason"),
+                by=current_user,
+            )
+    except Invalid as error:
+        return refuse(error, back)
+    flash("已更正举办地区，更正原因已记入操作日志。", "success")
+    return redirect(back)
+
+
 @bp.route("/fairs/<id:fair_id>")
 def fair(fair_id: int):
     fair = queries.get_fair(current_user, fair_id)
@@ -168,6 +190,8 @@ def fair(fair_id: int):
         "manage/fair.html",
         fair=fair,
         metrics=summary.fair_metrics(fair),
+        application_counts=state_counts(current_user, fair, ApplicationFilters()),
+        entry_counts=summary.fair_entry_counts(fair),
         participations=participations.fair_participations(fair),
         offered=summary.fair_offered_positions(fair),
         recent_hires=db.session.scalars(fair_hires(fair).limit(10)).all(),
@@ -176,6 +200,7 @@ def fair(fair_id: int):
         cancel_form=CancelForm(),
         action_form=ActionForm(),
         public_url=_public_fair_url(fair),
+        region_choices=scope_regions(),
     )
 
 
@@ -206,7 +231,9 @@ def fair_qr(fair_id: int):
 @bp.route("/fairs/<id:fair_id>/poster")
 def fair_poster(fair_id: int):
     fair = queries.get_fair(current_user, fair_id)
-    qr = segno.make(_public_fair_url(fair), error="m")
+    # Scanned at the gate: the entry form (扫码入场); before the day it says when it opens and
+    # links to the fair's page.
+    qr = segno.make(public_url("seekers.entry", fair_id=fair.id), error="m")
     return render_template(
         "manage/poster.html",
         fair=fair,
@@ -214,6 +241,19 @@ def fair_poster(fair_id: int):
         public_url=_public_fair_url(fair),
         offered=summary.fair_offered_positions(fair),
     )
+
+
+@bp.route("/fairs/<id:fair_id>/booth-qr")
+def fair_booth_qr(fair_id: int):
+    """Every booth's QR code, to print and set on the booths: it opens the booth's page."""
+    fair = queries.get_fair(current_user, fair_id)
+    booths = []
+    for part in queries.fair_participants(fair):
+        if part.booth:
+            url = public_url("seekers.booth", fair_id=fair.id, booth=part.booth)
+            qr = segno.make(url, error="m")
+            booths.append((part, url, qr.svg_inline(border=4, omitsize=True)))
+    return render_template("manage/booth_qr.html", fair=fair, booths=booths)
 
 
 @bp.route("/fairs/<id:fair_id>/summary")

@@ -54,7 +54,10 @@ class FairForm(ManageForm):
     )
     type = SelectField("类型", choices=choices(FairType.choices()))
     mode = SelectField("形式", choices=choices(FairMode.choices()))
-    region_code = SelectField("举办地区", validators=[InputRequired("请选择举办地区。")])
+    # The service refuses a retired or out-of-scope region, in the same words on every door.
+    region_code = SelectField(
+        "举办地区", validators=[InputRequired("请选择举办地区。")], validate_choice=False
+    )
     venue = StringField("举办地点", render_kw={"maxlength": MAX_VENUE})
     starts_at = DateTimeLocalField(
         "开始时间",

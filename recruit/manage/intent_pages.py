@@ -8,9 +8,11 @@ from recruit.errors import Conflict, Invalid
 from recruit.extensions import db
 from recruit.fairs import queries, summary
 from recruit.fairs.models import Fair
+from recruit.formatting import local_today
 from recruit.forms import choices, show_refusal
-from recruit.hires import contact, imports, intents
+from recruit.hires import contact, imports, intents, steps
 from recruit.manage.blueprint import bp, page_number
+from recruit.manage.followup_forms import StepForm, VoidForm
 from recruit.manage.forms import ImportForm, IntentForm
 from recruit.spreadsheets import XLSX_MIMETYPE, send_download
 from recruit.uow import unit_of_work
@@ -80,7 +82,18 @@ def intent(fair_id: int, hire_id: int):
     with unit_of_work():
         # Showing the full phone and ID number is a disclosure: the gate records who saw it.
         details = contact.disclose_contact(current_user, hire, purpose="view")
-    return render_template("manage/intent.html", fair=fair, hire=hire, contact=details)
+    return render_template(
+        "manage/intent.html",
+        fair=fair,
+        hire=hire,
+        contact=details,
+        steps=steps.history(hire),
+        step_form=StepForm(formdata=None, on=local_today()),
+        void_form=VoidForm(formdata=None),
+        void_step_url=lambda step: url_for(
+            "manage.intent_step_void", fair_id=fair.id, hire_id=hire.id, step_id=step.id
+        ),
+    )
 
 
 @bp.route("/fairs/<id:fair_id>/import", methods=["GET", "POST"])

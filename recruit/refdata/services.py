@@ -53,16 +53,43 @@ def load_refdata() -> dict[str, int]:
 
 
 def region_codes_within(code: str) -> list[str]:
-    """Return the region's code and the codes of all regions below it."""
-    parents = dict(db.session.execute(sa.select(Region.code, Region.parent_code)).all())
-    if code not in parents:
+    """Return the region's code and the codes of all regions below it.
+
+    A retired code counts under its successor (株洲县 430221 under 渌口区 430212), so records
+    kept in a retired code are found under the region that replaced it.
+    """
+    rows = db.session.execute(sa.select(Region.code, Region.parent_code, Region.successor_code))
+    links = {child: (parent, successor) for child, parent, successor in rows.all()}
+    if code not in links:
         return []
     found = [code]
     frontier = {code}
     while frontier:
-        frontier = {child for child, parent in parents.items() if parent in frontier}
+        frontier = {
+            child
+            for child, (parent, successor) in links.items()
+            if (parent in frontier or successor in frontier) and child not in found
+        }
         found.extend(sorted(frontier))
     return found
+
+
+def current_codes() -> dict[str, str]:
+    """Return every region code → the code it counts under today (its last successor)."""
+    successors = dict(db.session.execute(sa.select(Region.code, Region.successor_code)).all())
+    current = {}
+    for code in successors:
+        seen, last = {code}, code
+        while successors.get(last) and successors[last] not in seen:
+            last = successors[last]
+            seen.add(last)
+        current[code] = last
+    return current
+
+
+def region_codes_exactly(code: str) -> list[str]:
+    """Return the region's own code and the retired codes that count under it (no sub-regions)."""
+    return sorted(old for old, now in current_codes().items() if now == code)
 
 
 def current_regions(within: str | None = None) -> list[Region]:

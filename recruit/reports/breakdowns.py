@@ -1,4 +1,4 @@
-"""The report's tables: metrics by dimension, the monthly trend, the funnel and occupations."""
+"""The report's tables: metrics by dimension, the monthly trend, the funnels and occupations."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -9,14 +9,19 @@ import sqlalchemy as sa
 from recruit.extensions import db
 from recruit.fairs.models import Fair, FairPosition, Participation
 from recruit.hires.models import TentativeHire
-from recruit.metrics import METRIC_NAMES, Metrics
+from recruit.metrics import FUNNEL_STEPS, METRIC_NAMES, Figures, Metrics
 from recruit.positions.models import Position
 from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, FairType
 from recruit.refdata.models import IndustryChain, Region
+from recruit.refdata.services import current_codes
 from recruit.reports.metrics import (
+    FIGURE_COLUMNS,
+    NO_CHAIN,
     ReportFilter,
     attended_at,
     counted_fairs,
+    distinct_seekers_select,
+    figures_from,
     local_month,
     metric_select,
     use_custom_plans,
@@ -52,17 +57,23 @@ def _dimension_columns() -> dict:
     }
 
 
-def grouped_metrics(report: ReportFilter, dimensions: Sequence[str]) -> dict[str, list[tuple]]:
+def grouped_metrics(
+    report: ReportFilter, dimensions: Sequence[str], *, figures: bool = False
+) -> dict[str, list[tuple]]:
     """Return, in one SQL statement, the metrics grouped by each dimension (and "total").
 
     The per-fair sums are computed once, in a CTE, and each dimension is a GROUP BY over it;
-    the groups come back together through UNION ALL. Keys are returned as text.
+    the groups come back together through UNION ALL. Keys are returned as text. Each row is
+    (key, *the seven metrics) and, with `figures`, the additive figures (FIGURE_COLUMNS) after.
     """
     use_custom_plans()
     columns = _dimension_columns()
     keys = [Fair.id] + [columns[d].label(d) for d in dimensions if d != "total"]
-    per_fair = metric_select(report.start, report.end, keys, **report.kwargs()).cte("per_fair")
-    sums = [sa.func.coalesce(sa.func.sum(per_fair.c[m]), 0) for m in METRIC_NAMES]
+    per_fair = metric_select(
+        report.start, report.end, keys, figures=figures, **report.kwargs()
+    ).cte("per_fair")
+    names = (*METRIC_NAMES, *FIGURE_COLUMNS) if figures else METRIC_NAMES
+    sums = [sa.func.coalesce(sa.func.sum(per_fair.c[m]), 0) for m in names]
     parts = []
     for dimension in dimensions:
         if dimension == "total":
@@ -87,26 +98,53 @@ def breakdown(report: ReportFilter, by: str, rows: list[tuple] | None = None) ->
         raise ValueError(f"unknown breakdown {by!r}")
     if rows is None:
         rows = grouped_metrics(report, [by])[by]
+    if by == "month":
+        return monthly_trend(report, rows)
+    return [
+        BreakdownRow(key, label, metrics_of(values), narrow)
+        for key, label, narrow, values in labelled_rows(by, rows)
+    ]
+
+
+def metrics_of(values) -> Metrics:
+    """Return the seven metrics at the start of a `grouped_metrics` row's values."""
+    return Metrics(*values[: len(METRIC_NAMES)])
+
+
+def labelled_rows(by: str, rows: list[tuple]) -> list[tuple[str, str, dict, list]]:
+    """Name and order grouped rows (key, *values) of a county, type, mode or chain dimension.
+
+    Returns (key, label, narrow, values): narrow holds the filter arguments of the row (empty
+    when the report cannot be narrowed to it, as for fairs without an industry chain).
+    """
     if by == "county":
         names = dict(db.session.execute(sa.select(Region.code, Region.name)).all())
         city = city_code()
+        # A retired code counts under its successor (株洲县 430221 in 渌口区 430212).
+        current = current_codes()
+        merged: dict[str, list] = {}
+        for code, *values in rows:
+            code = current.get(code, code)
+            old = merged.get(code, [0] * len(values))
+            merged[code] = [a + b for a, b in zip(old, values, strict=True)]
         return [
-            BreakdownRow(
+            (
                 code,
                 "市本级" if code == city else names.get(code, code),
-                Metrics(*values),
-                {"region": code},
+                # The city's own row counts the fairs held at the city level only.
+                {"region": code, "region_exact": "1"} if code == city else {"region": code},
+                values,
             )
-            for code, *values in sorted(rows, key=lambda row: row[0])
+            for code, values in sorted(merged.items())
         ]
     if by == "fair_type":
         return [
-            BreakdownRow(str(FairType(k)), FairType(k).label, Metrics(*v), {"fair_type": str(k)})
+            (str(FairType(k)), FairType(k).label, {"fair_type": str(k)}, v)
             for k, *v in _sorted_by_enum(rows, FairType)
         ]
     if by == "mode":
         return [
-            BreakdownRow(str(FairMode(k)), FairMode(k).label, Metrics(*v), {"mode": str(k)})
+            (str(FairMode(k)), FairMode(k).label, {"mode": str(k)}, v)
             for k, *v in _sorted_by_enum(rows, FairMode)
         ]
     if by == "industry_chain":
@@ -115,14 +153,13 @@ def breakdown(report: ReportFilter, by: str, rows: list[tuple] | None = None) ->
         for chain_id, *values in rows:
             chain = chains.get(chain_id)
             if chain is None:
-                result.append(BreakdownRow("", "未指定产业链", Metrics(*values)))
+                result.append(("", "未指定产业链", {"industry_chain": NO_CHAIN}, values))
             else:
-                narrow = {"industry_chain": chain.code}
-                result.append(BreakdownRow(chain.code, chain.name, Metrics(*values), narrow))
+                result.append((chain.code, chain.name, {"industry_chain": chain.code}, values))
         order = {c.code: c.sort_order for c in chains.values()}
-        result.sort(key=lambda row: (row.key == "", order.get(row.key, 0)))
+        result.sort(key=lambda row: (row[0] == "", order.get(row[0], 0)))
         return result
-    return monthly_trend(report, rows)
+    raise ValueError(f"unknown breakdown {by!r}")
 
 
 def monthly_trend(report: ReportFilter, rows: list[tuple] | None = None) -> list[BreakdownRow]:
@@ -142,7 +179,7 @@ def monthly_trend(report: ReportFilter, rows: list[tuple] | None = None) -> list
         }
         values = by_month.get(key, [0] * len(METRIC_NAMES))
         label = f"{month}月" if report.start.year == report.end.year else f"{year}年{month}月"
-        result.append(BreakdownRow(key, label, Metrics(*values), narrow))
+        result.append(BreakdownRow(key, label, metrics_of(values), narrow))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return result
 
@@ -254,3 +291,73 @@ def occupation_tables(report: ReportFilter, limit: int = 10) -> dict[str, list[O
         "group": sorted(groups, key=lambda r: (-r.openings, r.intents)),
         "title": sorted(titles, key=lambda r: (r.intents_per_100, -r.openings)),
     }
+
+
+# --- the follow-up funnel (issue 16 point 8) ---------------------------------------------------
+
+#: The funnel's tables, beside the total (合计).
+FUNNEL_BREAKDOWNS = {
+    "county": "按县市区",
+    "fair_type": "按招聘会类型",
+    "industry_chain": "按产业链",
+}
+
+
+@dataclass(frozen=True)
+class FunnelRow:
+    """One row of the funnel: intents and the steps they reached, with each step's rate."""
+
+    key: str
+    label: str
+    #: step (FUNNEL_STEPS) → number of intents that reached it.
+    counts: dict[str, int]
+    #: Extra filter arguments that narrow the report to this row (for drill-down links).
+    narrow: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def intents(self) -> int:
+        return self.counts["tentative_hires"]
+
+    def rate(self, step: str) -> float | None:
+        """Return a step's share of the intents in percent, one decimal (None without intents)."""
+        return None if self.intents == 0 else round(100 * self.counts[step] / self.intents, 1)
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return {step: self.rate(step) for step in FUNNEL_STEPS}
+
+
+def _funnel_row(key: str, label: str, values, narrow: dict | None = None) -> FunnelRow:
+    counts = dict(zip((*METRIC_NAMES, *FIGURE_COLUMNS), values, strict=True))
+    return FunnelRow(key, label, {step: counts[step] for step in FUNNEL_STEPS}, narrow or {})
+
+
+def funnel_tables(grouped: dict[str, list[tuple]]) -> dict[str, list[FunnelRow]]:
+    """Return the funnel's rows: "total" (one row, 合计) and one list per FUNNEL_BREAKDOWNS.
+
+    grouped: the rows of `grouped_metrics(..., figures=True)` for "total" and FUNNEL_BREAKDOWNS.
+    """
+    zeros = [0] * (len(METRIC_NAMES) + len(FIGURE_COLUMNS))
+    total = grouped["total"][0][1:] if grouped.get("total") else zeros
+    tables = {"total": [_funnel_row("total", "合计", total)]}
+    for by in FUNNEL_BREAKDOWNS:
+        tables[by] = [
+            _funnel_row(key, label, values, narrow)
+            for key, label, narrow, values in labelled_rows(by, grouped.get(by, []))
+        ]
+    return tables
+
+
+def figures_of(grouped_total: list[tuple], distinct_seekers: int) -> Figures:
+    """Build the report's figures from the "total" row of `grouped_metrics(figures=True)`."""
+    values = (
+        grouped_total[0][1:] if grouped_total else [0] * (len(METRIC_NAMES) + len(FIGURE_COLUMNS))
+    )
+    row = dict(zip((*METRIC_NAMES, *FIGURE_COLUMNS), values, strict=True))
+    return figures_from(row, distinct_seekers)
+
+
+def distinct_seekers(report: ReportFilter) -> int:
+    """Return the number of people among the period's entries (入场求职人数)."""
+    select = distinct_seekers_select(report.start, report.end, **report.kwargs())
+    return int(db.session.scalar(select) or 0)

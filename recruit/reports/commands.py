@@ -11,7 +11,7 @@ from recruit.cli import CommandError
 from recruit.errors import Invalid
 from recruit.refdata.codes import FairMode, FairType
 from recruit.reports.metrics import ReportFilter
-from recruit.reports.services import Also, bureau_paragraph, summarize
+from recruit.reports.services import Also, bureau_paragraph, figure_fields, summarize
 
 
 @click.group("report", help="统计报表。")
@@ -57,7 +57,7 @@ def summary_command(start, end, region, industry_chain, fair_type, mode, also, f
     report = ReportFilter(first, last, region, fair_type, mode, industry_chain)
     actor = system("report summary")
     try:
-        summary = summarize(actor, report)
+        summary = summarize(actor, report, figures=True)
         paragraph = bureau_paragraph(actor, report, [Also.parse(a) for a in also])
     except Invalid as error:
         # Name the option the refused field came from, e.g. --industry-chain.
@@ -69,6 +69,7 @@ def summary_command(start, end, region, industry_chain, fair_type, mode, also, f
             "end": last.isoformat(),
             "filters": {k: v for k, v in summary.filter.kwargs().items() if v},
             **summary.metrics.as_dict(),
+            **figure_fields(summary.figures),
             "sentence": summary.sentence,
             "paragraph": paragraph,
         }

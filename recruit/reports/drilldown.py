@@ -6,10 +6,20 @@ import sqlalchemy as sa
 
 from recruit.employers.models import Employer
 from recruit.extensions import db
-from recruit.fairs.models import Fair, FairPosition, Participation, SeekerTally
+from recruit.fairs.models import Fair, FairPosition, Participation, SeekerTally, TallySource
 from recruit.hires.models import TentativeHire
 from recruit.positions.models import Position
-from recruit.reports.metrics import ReportFilter, attended_at, counted_fairs, metric_select
+from recruit.reports.metrics import (
+    INTENT_SOURCES,
+    RETAINED_STEPS,
+    ReportFilter,
+    attended_at,
+    counted_fairs,
+    intent_source_condition,
+    metric_select,
+    reached_step,
+)
+from recruit.seekers.models import Application, Entry, EntrySource, Seeker
 
 #: metric → (drill-down kind, extra query arguments)
 DRILL_DOWN = {
@@ -22,12 +32,38 @@ DRILL_DOWN = {
     "started": ("intents", {"step": "started"}),
 }
 
+#: figure (DESIGN §7) → (drill-down kind, extra query arguments)
+FIGURE_DRILL_DOWN = {
+    "distinct_seekers": ("scans", {}),
+    "applications": ("applications", {}),
+    "intents_typed": ("intents", {"source": "typed"}),
+    "intents_imported": ("intents", {"source": "imported"}),
+    "intents_booth": ("intents", {"source": "booth"}),
+    "intents_online": ("intents", {"source": "online"}),
+    "retained_90": ("intents", {"step": "retained_90"}),
+    "retained_180": ("intents", {"step": "retained_180"}),
+}
+
+#: The steps an intents list may be narrowed to (reached, a voided step not counting).
+STEPS = ("hired", "started", *RETAINED_STEPS)
+
+#: The sources an intents list may be narrowed to.
+SOURCES = tuple(INTENT_SOURCES)
+
 DRILL_TITLES = {
     "fairs": "招聘会清单",
     "attendances": "进场用工企业（家次）",
     "positions": "提供岗位（个次）",
-    "entries": "入场求职计数",
+    "entries": "入场求职（入口计数与扫码/线上登记）",
+    "scans": "扫码/线上入场登记",
+    "applications": "投递记录",
     "intents": "初步就业意向",
+}
+
+#: How an entries row's source reads: the gate's tally sources, then the seekers' entries.
+ENTRY_ROW_SOURCES = {
+    **{f"tally:{s.value}": "入口计数·" + s.label for s in TallySource},
+    **{f"entry:{s.value}": s.label for s in EntrySource},
 }
 
 
@@ -54,10 +90,13 @@ def drill_down_select(
     step: str | None = None,
     occupation: int | None = None,
     title: str | None = None,
+    source: str | None = None,
 ) -> sa.Select:
-    """Select the rows a number counts: fairs, attendances, openings, tallies or intents.
+    """Select the rows a number counts: fairs, attendances, openings, entries (tallies and
+    the seekers' own entries), scan entries, applications or intents.
 
-    Openings and intents may be narrowed to an occupation major group or a position title.
+    Openings and intents may be narrowed to an occupation major group or a position title;
+    intents to the step they reached (STEPS) and their source (SOURCES).
     """
     query = _kind_select(report, kind, step)
     if kind in ("positions", "intents"):
@@ -65,16 +104,24 @@ def drill_down_select(
             query = query.where(Position.occupation_major_group == occupation)
         if title is not None:
             query = query.where(Position.title == title)
+    if kind == "intents" and source is not None:
+        query = query.where(intent_source_condition(source))
     return query
 
 
 def drill_down_total(query: sa.Select, kind: str) -> int:
-    """Add up the listed rows the way the metric does (count, or sum of openings / entries)."""
+    """Add up the listed rows the way the figure does.
+
+    A count of rows; the sum of openings or of entries (a tally counts its number, a seeker's
+    entry one); for scan entries the number of people (入场求职人数).
+    """
     rows = query.order_by(None).subquery()
     summed = {"positions": "openings", "entries": "count"}.get(kind)
     total = sa.func.count()
     if summed is not None:
         total = sa.func.coalesce(sa.func.sum(rows.c[summed]), 0)
+    elif kind == "scans":
+        total = sa.func.count(sa.distinct(rows.c.seeker_id))
     return int(db.session.scalar(sa.select(total).select_from(rows)))
 
 
@@ -121,19 +168,77 @@ def _kind_select(report: ReportFilter, kind: str, step: str | None) -> sa.Select
             .order_by(Fair.starts_at, Fair.id, FairPosition.id)
         )
     if kind == "entries":
-        return (
+        # The gate's tallies and the seekers' own entries (one each), in one list.
+        tallies = (
             sa.select(
                 SeekerTally.id,
+                sa.literal("tally").label("origin"),
+                Fair.id.label("fair_id"),
                 Fair.title.label("fair_title"),
                 Fair.starts_at,
                 SeekerTally.count,
-                SeekerTally.source,
+                ("tally:" + sa.cast(SeekerTally.source, sa.String)).label("source"),
                 SeekerTally.reason,
                 SeekerTally.recorded_at,
             )
             .join(Fair, SeekerTally.fair_id == Fair.id)
             .where(SeekerTally.fair_id.in_(counted))
-            .order_by(Fair.starts_at, Fair.id, SeekerTally.id)
+        )
+        scans = (
+            sa.select(
+                Entry.id,
+                sa.literal("entry").label("origin"),
+                Fair.id.label("fair_id"),
+                Fair.title.label("fair_title"),
+                Fair.starts_at,
+                sa.literal(1).label("count"),
+                ("entry:" + sa.cast(Entry.source, sa.String)).label("source"),
+                sa.cast(sa.null(), sa.String).label("reason"),
+                Entry.at.label("recorded_at"),
+            )
+            .join(Fair, Entry.fair_id == Fair.id)
+            .where(Entry.fair_id.in_(counted))
+        )
+        rows = sa.union_all(tallies, scans).subquery("entry_rows")
+        return sa.select(rows).order_by(
+            rows.c.starts_at, rows.c.fair_id, rows.c.origin.desc(), rows.c.recorded_at, rows.c.id
+        )
+    if kind == "scans":
+        return (
+            sa.select(
+                Entry.id,
+                Entry.seeker_id,
+                Fair.title.label("fair_title"),
+                Fair.starts_at,
+                Entry.source,
+                Entry.at,
+                Seeker.name.label("seeker_name"),
+            )
+            .join(Fair, Entry.fair_id == Fair.id)
+            .join(Seeker, Entry.seeker_id == Seeker.id)
+            .where(Entry.fair_id.in_(counted))
+            .order_by(Fair.starts_at, Fair.id, Entry.at, Entry.id)
+        )
+    if kind == "applications":
+        return (
+            sa.select(
+                Application.id,
+                Fair.title.label("fair_title"),
+                Fair.starts_at,
+                Employer.name.label("employer_name"),
+                Position.title.label("position_title"),
+                Seeker.name.label("seeker_name"),
+                Application.source,
+                Application.state,
+                Application.verified,
+                Application.created_at,
+            )
+            .join(Fair, Application.fair_id == Fair.id)
+            .join(Position, Application.position_id == Position.id)
+            .join(Employer, Application.employer_id == Employer.id)
+            .join(Seeker, Application.seeker_id == Seeker.id)
+            .where(Application.fair_id.in_(counted))
+            .order_by(Fair.starts_at, Fair.id, Application.created_at, Application.id)
         )
     if kind == "intents":
         query = (
@@ -144,6 +249,7 @@ def _kind_select(report: ReportFilter, kind: str, step: str | None) -> sa.Select
                 Employer.name.label("employer_name"),
                 Position.title.label("position_title"),
                 TentativeHire.seeker_name,
+                TentativeHire.source,
                 TentativeHire.outcome,
                 TentativeHire.hired_on,
                 TentativeHire.started_on,
@@ -154,10 +260,8 @@ def _kind_select(report: ReportFilter, kind: str, step: str | None) -> sa.Select
             .where(TentativeHire.fair_id.in_(counted))
             .order_by(Fair.starts_at, Fair.id, TentativeHire.id)
         )
-        if step == "hired":
-            query = query.where(TentativeHire.reached_hired)
-        elif step == "started":
-            query = query.where(TentativeHire.reached_started)
+        if step in STEPS:
+            query = query.where(reached_step(step))
         return query
     raise ValueError(f"unknown drill-down {kind!r}")
 

@@ -13,18 +13,25 @@ from datetime import date
 from recruit.db_types import LabelledEnum
 from recruit.extensions import db
 from recruit.formatting import bureau_number, local_date, to_local
-from recruit.metrics import METRIC_LABELS, METRIC_NAMES
+from recruit.metrics import FIGURE_LABELS, FIGURE_NAMES, FUNNEL_STEPS, METRIC_LABELS, METRIC_NAMES
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.models import IndustryChain, Region
 from recruit.refdata.services import get_industry_chain
-from recruit.reports.breakdowns import BREAKDOWNS
+from recruit.reports import compare_export
+from recruit.reports.breakdowns import BREAKDOWNS, FUNNEL_BREAKDOWNS
+from recruit.reports.compare import Comparison
 from recruit.reports.drilldown import fair_list_select
-from recruit.reports.metrics import ReportFilter
+from recruit.reports.metrics import NO_CHAIN, ReportFilter
 from recruit.reports.services import Report
 from recruit.spreadsheets import Percent, TypedBook, build_workbook, safe_text
 
 BREAKDOWN_HEADER = ["分组"] + [
     f"{METRIC_LABELS[m][0]}（{METRIC_LABELS[m][1]}）" for m in METRIC_NAMES
+]
+FUNNEL_HEADER = ["分组"] + [
+    header
+    for n, (step, label) in enumerate(FUNNEL_STEPS.items())
+    for header in ([f"{label}（人次）"] if n == 0 else [f"{label}（人次）", f"{label}率"])
 ]
 FAIR_HEADER = ["序号", "招聘会", "举办日期", "地区", "类型", "举办方式", "产业链", "状态"] + [
     f"{METRIC_LABELS[m][0]}（{METRIC_LABELS[m][1]}）" for m in METRIC_NAMES[1:]
@@ -34,13 +41,16 @@ FAIR_HEADER = ["序号", "招聘会", "举办日期", "地区", "类型", "举�
 def scope_words(report: ReportFilter) -> str:
     """Describe the filters in Chinese, e.g. 醴陵市 · 产业链：陶瓷."""
     parts = [db.session.get(Region, report.region).name if report.region else "全市"]
+    if report.region_exact:
+        parts[0] += "（本级，不含下级）"
     if report.fair_type:
         parts.append("类型：" + FairType(report.fair_type).label)
     if report.mode:
         parts.append("方式：" + FairMode(report.mode).label)
     if report.industry_chain:
         chain = get_industry_chain(report.industry_chain)
-        parts.append("产业链：" + (chain.name if chain else report.industry_chain))
+        name = chain.name if chain else report.industry_chain
+        parts.append("产业链：" + ("未指定" if report.industry_chain == NO_CHAIN else name))
     return " · ".join(parts)
 
 
@@ -85,12 +95,15 @@ def _plain(value):
     return value.label if isinstance(value, LabelledEnum) else value
 
 
-def build_xlsx(report: Report) -> bytes:
-    """Write the workbook: 汇总, one sheet per breakdown, 职业供需, 招聘会清单."""
-    return build_workbook(lambda book: _fill(book, report), styles=STYLES)
+def build_xlsx(report: Report, comparison: Comparison | None = None) -> bytes:
+    """Write the workbook: 汇总, one sheet per breakdown, 就业跟踪, 职业供需, 招聘会清单.
+
+    With a comparison (同比 / 环比) the summary and breakdown sheets add its columns.
+    """
+    return build_workbook(lambda book: _fill(book, report, comparison), styles=STYLES)
 
 
-def _fill(book: TypedBook, report: Report) -> None:
+def _fill(book: TypedBook, report: Report, comparison: Comparison | None = None) -> None:
     def write_row(sheet, r, values, style="cell"):
         sheet.write_row(r, [_plain(value) for value in values], style)
 
@@ -102,11 +115,16 @@ def _fill(book: TypedBook, report: Report) -> None:
     summary.write(1, 1, period_text(f))
     summary.write(2, 0, "统计范围")
     summary.write(2, 1, scope_words(f))
-    write_row(summary, 4, ["指标", "数值", "单位", "按局口径"], "header")
+    if comparison is not None:
+        summary.write(3, 0, f"{comparison.name}时段")
+        summary.write(3, 1, period_text(comparison.filter))
+    extra_header = compare_export.summary_header(comparison)
+    write_row(summary, 4, ["指标", "数值", "单位", "按局口径", *extra_header], "header")
     values = report.metrics.as_dict()
     for r, name in enumerate(METRIC_NAMES, start=5):
         label, unit = METRIC_LABELS[name]
-        write_row(summary, r, [label, values[name], unit, bureau_number(values[name]) + unit])
+        cells = [label, values[name], unit, bureau_number(values[name]) + unit]
+        write_row(summary, r, cells + compare_export.summary_cells(comparison, name))
     r = 5 + len(METRIC_NAMES)
     for step in report.funnel[1:]:
         write_row(summary, r, [f"{step.label}率（占意向）", Percent(step.rate), "", ""])
@@ -114,14 +132,37 @@ def _fill(book: TypedBook, report: Report) -> None:
     summary.write(r + 1, 0, "通报", "bold")
     # The report sentence wraps over a merged block: not measured into column B.
     summary.sheet.merge_range(r + 1, 1, r + 4, 6, safe_text(report.sentence), book.format("wrap"))
+    r += 6
+    summary.write(r, 0, "求职者参与与稳定就业", "bold")
+    write_row(summary, r + 1, ["指标", "数值", "单位", "按局口径", *extra_header], "header")
+    figures = report.figures.as_dict()
+    for k, name in enumerate(FIGURE_NAMES, start=r + 2):
+        label, unit = FIGURE_LABELS[name]
+        cells = [label, figures[name], unit, bureau_number(figures[name]) + unit]
+        write_row(summary, k, cells + compare_export.summary_cells(comparison, name))
 
     for by, name in BREAKDOWNS.items():
         sheet = book.add_sheet(name)
-        write_row(sheet, 0, BREAKDOWN_HEADER, "header")
-        rows = report.breakdowns[by]
+        header = BREAKDOWN_HEADER + compare_export.breakdown_header(comparison)
+        write_row(sheet, 0, header, "header")
+        rows = compare_export.breakdown_rows(comparison, by, report.breakdowns[by])
         for r, row in enumerate(rows, start=1):
-            write_row(sheet, r, [row.label, *row.metrics.as_dict().values()])
-        write_row(sheet, len(rows) + 1, ["合计", *values.values()], "header")
+            cells = [row.label, *row.metrics.as_dict().values()]
+            write_row(sheet, r, cells + compare_export.row_cells(comparison, row))
+        totals = ["合计", *values.values(), *compare_export.total_cells(comparison)]
+        write_row(sheet, len(rows) + 1, totals, "header")
+
+    follow_up = book.add_sheet("就业跟踪")
+    r = 0
+    for by in ("total", *FUNNEL_BREAKDOWNS):
+        if by != "total":
+            follow_up.write(r, 0, FUNNEL_BREAKDOWNS[by], "bold")
+            r += 1
+        write_row(follow_up, r, FUNNEL_HEADER, "header")
+        for row in report.follow_up[by]:
+            r += 1
+            write_row(follow_up, r, funnel_cells(row, Percent))
+        r += 2
 
     jobs = book.add_sheet("职业供需")
     write_row(
@@ -147,6 +188,16 @@ def _fill(book: TypedBook, report: Report) -> None:
     for r, row in enumerate(fair_rows(f), start=1):
         write_row(fairs, r, row)
     fairs.sheet.freeze_panes(1, 2)
+
+
+def funnel_cells(row, rate=lambda value: value) -> list:
+    """Return a funnel row's cells: its label, then each step's count and its rate."""
+    cells: list = [row.label]
+    for n, step in enumerate(FUNNEL_STEPS):
+        cells.append(row.counts[step])
+        if n:
+            cells.append(rate(row.rate(step)))
+    return cells
 
 
 def build_csv(report: Report, table: str = "fairs") -> str:

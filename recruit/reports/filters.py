@@ -85,7 +85,9 @@ def parse_filter(args, user: User, today: date) -> ParsedFilter:
     except (Forbidden, Invalid):
         errors["region"] = "地区不在您可查看的范围内，已按您的管辖范围统计。"
         region = report_scope(user)
-    if region == city_code():
+    # region_exact=1: the fairs held in the region itself only (the 市本级 row's links).
+    exact = typed["region_exact"].lower() in ("1", "true", "on")
+    if region == city_code() and not exact:
         region = None
 
     fair_type = typed["fair_type"] or None
@@ -101,11 +103,11 @@ def parse_filter(args, user: User, today: date) -> ParsedFilter:
     except Invalid:
         errors["industry_chain"] = "产业链无效，已忽略。"
         chain = None
-    report = ReportFilter(start, end, region, fair_type, mode, chain)
+    report = ReportFilter(start, end, region, fair_type, mode, chain, bool(exact and region))
     return ParsedFilter(report, preset, errors, typed)
 
 
-PARAMS = ("preset", "start", "end", "region", "fair_type", "mode", "industry_chain")
+PARAMS = ("preset", "start", "end", "region", "fair_type", "mode", "industry_chain", "region_exact")
 
 
 def _parse_date(value: str, name: str, label: str, errors: dict) -> date | None:
@@ -125,7 +127,7 @@ def filter_args(parsed: ParsedFilter, **changes) -> dict[str, str]:
     args = {"preset": parsed.preset}
     if parsed.preset == "custom" or "start" in changes or "end" in changes:
         args.update(preset="custom", start=report.start.isoformat(), end=report.end.isoformat())
-    args.update({k: v for k, v in report.kwargs().items() if v})
+    args.update({k: "1" if v is True else v for k, v in report.kwargs().items() if v})
     args.update({k: v for k, v in changes.items() if v})
     return args
 

@@ -6,11 +6,19 @@ from flask_login import current_user
 from recruit.auth.access import roles_required
 from recruit.errors import Forbidden, Invalid
 from recruit.formatting import local_today
-from recruit.metrics import METRIC_LABELS, METRIC_NAMES
+from recruit.metrics import FIGURE_LABELS, FIGURE_NAMES, FUNNEL_STEPS, METRIC_LABELS, METRIC_NAMES
 from recruit.refdata.codes import OCCUPATION_MAJOR_GROUPS, FairMode, FairType
 from recruit.reports import charts
-from recruit.reports.breakdowns import BREAKDOWNS
-from recruit.reports.drilldown import DRILL_DOWN, DRILL_TITLES
+from recruit.reports.breakdowns import BREAKDOWNS, FUNNEL_BREAKDOWNS
+from recruit.reports.compare import COMPARE_KINDS, HEADLINE_NAMES, compare_report
+from recruit.reports.drilldown import (
+    DRILL_DOWN,
+    DRILL_TITLES,
+    ENTRY_ROW_SOURCES,
+    FIGURE_DRILL_DOWN,
+    SOURCES,
+    STEPS,
+)
 from recruit.reports.exports import build_csv, build_xlsx, scope_words
 from recruit.reports.filters import (
     PRESETS,
@@ -114,9 +122,14 @@ def index():
     except (Invalid, Forbidden) as error:
         paragraph = None
         flash(f"通报段落：{error.message}", "warning")
+    compare, comparison = _compared(report)
     return render_template(
         "reports/index.html",
         report=report,
+        compare=compare,
+        comparison=comparison,
+        compare_kinds=COMPARE_KINDS,
+        headline_names=HEADLINE_NAMES,
         paragraph=paragraph,
         also=also,
         charts=_charts(report, lambda **changes: filter_args(parsed, **changes)),
@@ -124,8 +137,25 @@ def index():
         metric_names=METRIC_NAMES,
         metric_labels=METRIC_LABELS,
         drill=DRILL_DOWN,
+        figure_names=FIGURE_NAMES,
+        figure_labels=FIGURE_LABELS,
+        figure_drill=FIGURE_DRILL_DOWN,
+        funnel_steps=FUNNEL_STEPS,
+        funnel_breakdowns=FUNNEL_BREAKDOWNS,
         **_form_context(parsed),
     )
+
+
+def _compared(report):
+    """Read compare=yoy|pop and return (the kind, the comparison); a refusal is flashed."""
+    compare = (request.args.get("compare") or "").strip() or None
+    if compare is None:
+        return None, None
+    try:
+        return compare, compare_report(current_user, report, compare)
+    except (Invalid, Forbidden) as error:
+        flash(f"对比：{error.message}", "warning")
+        return None, None
 
 
 def _also_asked() -> list[Also]:
@@ -144,8 +174,11 @@ def rows(kind: str):
     if kind not in DRILL_TITLES:
         abort(404)
     step = request.args.get("step") if kind == "intents" else None
-    if step not in (None, "hired", "started"):
+    if step not in STEPS:
         step = None
+    source = request.args.get("source") if kind == "intents" else None
+    if source not in SOURCES:
+        source = None
     occupation = request.args.get("occupation", type=int)
     if occupation not in OCCUPATION_MAJOR_GROUPS or kind not in ("positions", "intents"):
         occupation = None
@@ -160,16 +193,29 @@ def rows(kind: str):
         step=step,
         occupation=occupation,
         title=title,
+        source=source,
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
     )
-    metric = step or next(m for m, (k, extra) in DRILL_DOWN.items() if k == kind and not extra)
-    heading = DRILL_TITLES[kind] + {"hired": "：已录用", "started": "：已到岗"}.get(step or "", "")
+    labels = {**METRIC_LABELS, **FIGURE_LABELS}
+    drills = {**DRILL_DOWN, **FIGURE_DRILL_DOWN}
+    metric = next(
+        m
+        for m, (k, extra) in drills.items()
+        if k == kind and extra == ({"step": step} if step else {})
+    )
+    if source and not step:
+        metric = f"intents_{source}"
+    heading = DRILL_TITLES[kind]
+    if step:
+        heading += "：" + ("已" if step in ("hired", "started") else "") + FUNNEL_STEPS[step]
+    if source:
+        heading += "（" + FIGURE_LABELS[f"intents_{source}"][0] + "）"
     if occupation is not None:
         heading += f"（{OCCUPATION_MAJOR_GROUPS[occupation]}）"
     if title:
         heading += f"（岗位：{title}）"
-    narrow = {"step": step, "occupation": occupation, "title": title}
+    narrow = {"step": step, "source": source, "occupation": occupation, "title": title}
     return render_template(
         "reports/rows.html",
         kind=kind,
@@ -177,7 +223,8 @@ def rows(kind: str):
         title=heading,
         page=listed.rows,
         total=listed.total,
-        total_label=METRIC_LABELS[metric],
+        total_label=labels[metric],
+        entry_sources=ENTRY_ROW_SOURCES,
         **_form_context(parsed),
     )
 
@@ -189,7 +236,7 @@ def export_xlsx():
     report = build_report(current_user, parsed.report)
     span = f"{parsed.report.start:%Y%m%d}-{parsed.report.end:%Y%m%d}"
     return send_download(
-        build_xlsx(report),
+        build_xlsx(report, _compared(report)[1]),
         f"招聘会统计_{span}.xlsx",
         ascii_name=f"report_{span}.xlsx",
         mimetype=XLSX_MIMETYPE,

@@ -17,7 +17,7 @@ from recruit.extensions import db
 from recruit.formatting import FIRST_YEAR, LAST_YEAR
 from recruit.refdata.models import Region
 from recruit.refdata.services import current_regions, get_industry_chain
-from recruit.reports.metrics import ReportFilter
+from recruit.reports.metrics import NO_CHAIN, ReportFilter
 
 #: The roles that may read the bureau's numbers.
 REPORT_ROLES = (Role.ADMIN, Role.ORGANIZER, Role.VIEWER)
@@ -55,8 +55,11 @@ def report_scope(actor, region: str | None = None) -> str | None:
 
 
 def report_chain(code: str | None) -> str | None:
-    """Return an industry chain code a report may filter on; Invalid for an unknown one."""
-    if code and get_industry_chain(code) is None:
+    """Return an industry chain code a report may filter on; Invalid for an unknown one.
+
+    NO_CHAIN ("none") selects the fairs without an industry chain (未指定产业链).
+    """
+    if code and code != NO_CHAIN and get_industry_chain(code) is None:
         raise Invalid(f"没有这个产业链代码：{code}", field="industry_chain")
     return code
 
@@ -75,7 +78,9 @@ def scoped_filter(actor, report: ReportFilter) -> ReportFilter:
     region = report_scope(actor, report.region)
     chain = report_chain(report.industry_chain)
     check_period(report.start, report.end)
-    return report.replace(region=region, industry_chain=chain)
+    # "Exactly this region" needs a region: without one the report covers the whole city.
+    exact = bool(report.region_exact and region)
+    return report.replace(region=region, industry_chain=chain, region_exact=exact)
 
 
 def report_regions(actor) -> list[Region]:

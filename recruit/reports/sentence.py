@@ -6,7 +6,7 @@ from recruit.metrics import Metrics
 from recruit.refdata.codes import FairMode, FairType
 from recruit.refdata.models import Region
 from recruit.refdata.services import get_industry_chain
-from recruit.reports.metrics import ReportFilter, compute_metrics
+from recruit.reports.metrics import NO_CHAIN, ReportFilter, compute_metrics
 from recruit.reports.periods import period_words
 from recruit.reports.scope import city_code
 
@@ -36,6 +36,11 @@ def bureau_sentence(report: ReportFilter, metrics: Metrics | None = None) -> str
         chain = get_industry_chain(report.industry_chain)
         chain_name = chain.name if chain else report.industry_chain
         where = f"其中在{place}，" if region else "其中全市"
+        if report.industry_chain == NO_CHAIN:
+            return (
+                f"{where}未指定产业链的招聘会{n(metrics.fairs)}场，"
+                f"达成初步就业意向{n(metrics.tentative_hires)}人。"
+            )
         return (
             f"{where}针对{chain_name}产业链，共举办线上线下系列招聘会{n(metrics.fairs)}场，"
             f"达成初步就业意向{n(metrics.tentative_hires)}人。"

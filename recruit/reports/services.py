@@ -7,19 +7,25 @@ counts anything, so a door that forgot its own check still cannot show numbers i
 from dataclasses import dataclass
 
 from recruit.errors import Invalid
-from recruit.metrics import Metrics
+from recruit.metrics import Figures, Metrics
 from recruit.reports.breakdowns import (
     BREAKDOWNS,
+    FUNNEL_BREAKDOWNS,
     BreakdownRow,
+    FunnelRow,
     FunnelStep,
     OccupationRow,
     breakdown,
+    distinct_seekers,
+    figures_of,
+    funnel_tables,
     grouped_metrics,
     intent_funnel,
+    metrics_of,
     occupation_tables,
 )
 from recruit.reports.drilldown import Page, drill_down_select, drill_down_total, page_of
-from recruit.reports.metrics import ReportFilter, compute_metrics
+from recruit.reports.metrics import ReportFilter, compute_metrics, compute_numbers
 from recruit.reports.scope import scoped_filter
 from recruit.reports.sentence import bureau_sentence, clause_sentence
 
@@ -33,13 +39,17 @@ class Report:
     funnel: list[FunnelStep]
     occupations: list[OccupationRow]
     shortage: list[OccupationRow]
+    #: The figures of DESIGN §7: seekers taking part, intents by source, intents that lasted.
+    figures: Figures
+    #: The follow-up funnel: "total" and one table per FUNNEL_BREAKDOWNS.
+    follow_up: dict[str, list[FunnelRow]]
 
 
 def build_report(actor, report: ReportFilter) -> Report:
     """Return everything the dashboard and the exports show for one filter."""
     report = scoped_filter(actor, report)
-    grouped = grouped_metrics(report, ["total", *BREAKDOWNS])
-    metrics = Metrics(*grouped["total"][0][1:])
+    grouped = grouped_metrics(report, ["total", *BREAKDOWNS], figures=True)
+    metrics = metrics_of(grouped["total"][0][1:])
     occupations = occupation_tables(report)
     return Report(
         filter=report,
@@ -49,6 +59,8 @@ def build_report(actor, report: ReportFilter) -> Report:
         funnel=intent_funnel(metrics),
         occupations=occupations["group"],
         shortage=occupations["title"],
+        figures=figures_of(grouped["total"], distinct_seekers(report)),
+        follow_up=funnel_tables(grouped),
     )
 
 
@@ -57,13 +69,47 @@ class Summary:
     filter: ReportFilter
     metrics: Metrics
     sentence: str
+    #: The figures of DESIGN §7, when asked for (the API and the command ask).
+    figures: Figures | None = None
 
 
-def summarize(actor, report: ReportFilter) -> Summary:
-    """Return the headline metrics and the bureau's sentence (the API and the command)."""
+def summarize(actor, report: ReportFilter, *, figures: bool = False) -> Summary:
+    """Return the headline metrics and the bureau's sentence (the API and the command).
+
+    figures: also count the figures of DESIGN §7 (the "其中" clauses need only the metrics).
+    """
     report = scoped_filter(actor, report)
-    metrics = compute_metrics(report.start, report.end, **report.kwargs())
-    return Summary(report, metrics, bureau_sentence(report, metrics))
+    if figures:
+        metrics, counted = compute_numbers(report.start, report.end, **report.kwargs())
+    else:
+        metrics, counted = compute_metrics(report.start, report.end, **report.kwargs()), None
+    return Summary(report, metrics, bureau_sentence(report, metrics), counted)
+
+
+def figure_fields(figures: Figures) -> dict:
+    """Return the figures as the API and the command write them (intents by source nested)."""
+    return {
+        "distinct_seekers": figures.distinct_seekers,
+        "applications": figures.applications,
+        "intents_by_source": figures.intents_by_source(),
+        "retained_90": figures.retained_90,
+        "retained_180": figures.retained_180,
+    }
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    filter: ReportFilter
+    #: "total" (one row) and one list per FUNNEL_BREAKDOWNS.
+    tables: dict[str, list[FunnelRow]]
+
+
+def follow_up_funnel(actor, report: ReportFilter) -> FollowUp:
+    """Return the funnel intent → hired → started → retained 90 / 180 days, with rates, in
+    total and per county, fair type and industry chain (the API's /reports/funnel)."""
+    report = scoped_filter(actor, report)
+    grouped = grouped_metrics(report, ["total", *FUNNEL_BREAKDOWNS], figures=True)
+    return FollowUp(report, funnel_tables(grouped))
 
 
 @dataclass(frozen=True)
@@ -118,10 +164,11 @@ def drill_down(
     step: str | None = None,
     occupation: int | None = None,
     title: str | None = None,
+    source: str | None = None,
     page: int = 1,
     per_page: int = 50,
 ) -> DrillDown:
     """Return one page of the rows a number counts, and their total."""
     report = scoped_filter(actor, report)
-    query = drill_down_select(report, kind, step, occupation, title)
+    query = drill_down_select(report, kind, step, occupation, title, source)
     return DrillDown(page_of(query, page, per_page), drill_down_total(query, kind))

@@ -30,6 +30,10 @@ AUDIENCES = [
     # The changes feed answers a pull channel's consumer token only (no user role: a user's
     # own token gets 403, none 401); tests/sync/test_changes_feed.py covers the consumers.
     (r"get /api/v1/postings/(changes|snapshot)$", set()),
+    # A seeker enters a fair without an account; the seeker's own operations answer a seeker's
+    # token only (none 401, a user's token 403); tests/api/test_seekers_api.py covers them.
+    (r"post /api/v1/fairs/\{fair_id\}/entries$", EVERYONE),
+    (r"\w+ /api/v1/seeker/", set()),
     (r"get /api/v1/(fairs|positions|employers)", EVERYONE),
 ]
 

@@ -50,7 +50,8 @@ def test_summary_returns_the_metrics_by_their_english_names(client, make_user, b
     body = client.get(
         "/api/v1/reports/summary?start=2026-01-01&end=2026-06-30", headers=headers
     ).get_json()
-    assert {k: body[k] for k in body if isinstance(body[k], int)} == {
+    counts = {k: v for k, v in body.items() if isinstance(v, int) and not isinstance(v, bool)}
+    assert counts == {
         "fairs": 1,
         "employer_attendances": 1,
         "positions_offered": 12,
@@ -58,7 +59,13 @@ def test_summary_returns_the_metrics_by_their_english_names(client, make_user, b
         "tentative_hires": 2,
         "hired": 1,
         "started": 0,
+        # DESIGN §7 (issue 16), additive: none of this fair's numbers came from seekers.
+        "distinct_seekers": 0,
+        "applications": 0,
+        "retained_90": 0,
+        "retained_180": 0,
     }
+    assert body["intents_by_source"] == {"typed": 2, "imported": 0, "booth": 0, "online": 0}
     assert body["sentence"].startswith("上半年，全市举办各类招聘会1场")
 
 

@@ -16,10 +16,18 @@ from recruit.fairs.models import FairPosition, FairStatus, Participation, Partic
 from recruit.formatting import local_today
 from recruit.hires.models import Outcome
 from recruit.positions.models import PositionStatus
+from recruit.seekers.models import Application, ApplicationSource, Seeker
 from tests.employer.helpers import make_hire
 
 #: URL arguments naming a record that belongs to one employer.
-OWNED_ARGS = {"position_id", "participation_id", "hire_id", "user_id", "invitation_id"}
+OWNED_ARGS = {
+    "position_id",
+    "participation_id",
+    "hire_id",
+    "user_id",
+    "invitation_id",
+    "application_id",
+}
 #: URL arguments naming a public record (a fair anyone may see); the page must still show
 #: nothing of another employer.
 PUBLIC_ARGS = {"fair_id"}
@@ -46,9 +54,19 @@ def two_employers(db, make_user, make_employer, make_position, make_fair):
         participation = Participation(
             fair=fair, employer=employer, status=ParticipationStatus.REQUESTED
         )
-        participation.fair_positions.append(FairPosition(position=position, openings=2))
+        fair_position = FairPosition(position=position, openings=2)
+        participation.fair_positions.append(fair_position)
         db.session.add(participation)
         db.session.flush()
+        application = Application(
+            fair_id=fair.id,
+            position_id=position.id,
+            fair_position_id=fair_position.id,
+            employer_id=employer.id,
+            seeker=Seeker(name=seeker, seeker_phone=f"1370000{3333 if key == 'a' else 4444}"),
+            source=ApplicationSource.BOOTH,
+        )
+        db.session.add(application)
         hire = make_hire(make_fair, position, seeker_name=seeker, seeker_phone="13700001111")
         invitation = Invitation(
             employer=employer,
@@ -68,6 +86,7 @@ def two_employers(db, make_user, make_employer, make_position, make_fair):
             "participation_id": participation.id,
             "hire_id": hire.id,
             "fair_id": fair.id,
+            "application_id": application.id,
         }
     FORM["on"] = local_today().isoformat()
     # Routes roll back their own failures; the set-up must survive them.

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 
 from recruit.audit.models import AuditLog
 from recruit.auth.actors import system
-from recruit.errors import Invalid
+from recruit.errors import Conflict, Invalid
 from recruit.formatting import local_today
-from recruit.hires.models import Outcome
+from recruit.hires.models import Outcome, TentativeHire
 from recruit.hires.outcomes import record_outcome
 from tests.employer.helpers import make_hire
 
@@ -58,7 +58,8 @@ def test_started_without_hired_sets_both_dates(db, make_position, make_fair):
     assert (hire.hired_on, hire.started_on, hire.outcome_on) == (day, day, day)
 
 
-def test_declined_clears_an_earlier_hire_and_withdrawn_keeps_it(db, make_position, make_fair):
+def test_declined_or_withdrawn_after_hired_still_reached_hired(db, make_position, make_fair):
+    # Issue 18 point 1: 未录用 after 已录用 is the last word, but the intent reached 录用.
     first = make_hire(make_fair, make_position())
     second = make_hire(make_fair, make_position())
     day = local_today() - timedelta(days=3)
@@ -68,12 +69,42 @@ def test_declined_clears_an_earlier_hire_and_withdrawn_keeps_it(db, make_positio
     record_outcome(first, Outcome.DECLINED, local_today(), by=BY)
     record_outcome(second, Outcome.WITHDRAWN, local_today(), by=BY)
 
-    assert (first.outcome, first.hired_on) == (Outcome.DECLINED, None)
+    assert (first.outcome, first.hired_on, first.outcome_on) == (
+        Outcome.DECLINED,
+        day,
+        local_today(),
+    )
     assert (second.outcome, second.hired_on, second.outcome_on) == (
         Outcome.WITHDRAWN,
         day,
         local_today(),
     )
+    assert first.reached_hired and second.reached_hired
+    reached = db.session.scalars(
+        sa.select(TentativeHire.id).where(
+            TentativeHire.id.in_([first.id, second.id]), TentativeHire.reached_hired
+        )
+    ).all()
+    assert sorted(reached) == sorted([first.id, second.id])
+
+
+def test_hired_after_started_keeps_the_start(db, make_position, make_fair):
+    hire = make_hire(make_fair, make_position())
+    started = local_today() - timedelta(days=4)
+    record_outcome(hire, Outcome.STARTED, started, by=BY)
+
+    record_outcome(hire, Outcome.HIRED, local_today(), by=BY)
+
+    assert (hire.outcome, hire.hired_on, hire.started_on) == (Outcome.HIRED, started, started)
+    assert hire.reached_started
+
+
+def test_recording_the_same_outcome_twice_is_a_conflict(db, make_position, make_fair):
+    hire = make_hire(make_fair, make_position())
+    record_outcome(hire, Outcome.HIRED, local_today() - timedelta(days=2), by=BY)
+
+    with pytest.raises(Conflict, match="请先作废原记录"):
+        record_outcome(hire, Outcome.HIRED, local_today(), by=BY)
 
 
 @pytest.mark.parametrize(

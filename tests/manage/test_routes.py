@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
+import segno
 import sqlalchemy as sa
 
 from recruit.auth.models import Role
@@ -317,7 +318,7 @@ def test_closing_leads_to_the_summary_with_the_numbers(
     assert 'data-testid="val-seeker-entries">25<' in body
 
 
-def test_the_poster_and_qr_point_at_the_public_fair_page(
+def test_the_poster_opens_the_entry_form_and_the_qr_the_public_fair_page(
     app, client, login_as, city_organizer, make_fair, monkeypatch
 ):
     monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://zhaopin.example.cn")
@@ -327,8 +328,11 @@ def test_the_poster_and_qr_point_at_the_public_fair_page(
     assert qr.mimetype == "image/svg+xml"
     assert b'<svg xmlns="http://www.w3.org/2000/svg"' in qr.data
     # The public address, not the one the clerk's browser happened to use (here "localhost").
-    poster = _text(client.get(f"/manage/fairs/{fair.id}/poster"))
+    poster = client.get(f"/manage/fairs/{fair.id}/poster").get_data(as_text=True)
     assert f"https://zhaopin.example.cn/fairs/{fair.id}" in poster
+    # The printed code is the gate's: 扫码入场 (DESIGN §7).
+    entry = segno.make(f"https://zhaopin.example.cn/fairs/{fair.id}/entry", error="m")
+    assert entry.svg_inline(border=4, omitsize=True) in poster
     assert "viewBox=" in poster  # the printed code scales to the poster, not clipped
 
 

@@ -6,6 +6,7 @@ from tests.parity import (
     rows_employer,
     rows_organizer,
     rows_public,
+    rows_regions,
     rows_reports,
     rows_reset,
     rows_suspension,
@@ -22,4 +23,5 @@ RULES = [
     *rows_suspension.ROWS,
     *rows_reset.ROWS,
     *rows_team.ROWS,
+    *rows_regions.ROWS,
 ]

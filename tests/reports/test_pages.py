@@ -149,6 +149,7 @@ def test_the_excel_export_has_the_bureaus_layout(client, login_as, make_user, ma
             "按举办方式",
             "按产业链",
             "按月份",
+            "就业跟踪",
             "职业供需",
             "招聘会清单",
         ]

@@ -72,15 +72,22 @@ ACCESS = {
     "reports.rows": READERS,
     "reports.export_xlsx": READERS,
     "reports.export_csv": READERS,
+    "reports.shortage": READERS,
+    "reports.shortage_rows_page": READERS,
+    "reports.shortage_xlsx": READERS,
 }
 for prefix, roles in (("manage.", STAFF), ("channels.", STAFF), ("employer.", EMPLOYER)):
     ACCESS[prefix] = roles
+# The seekers' phone pages: no account; the seeker's cookie is the proof (the services decide).
+ACCESS["seekers."] = EVERYONE
 
 #: Values for URL arguments; ids that exist or not, the answer must never be a 500.
 ARGUMENTS = {
     "fair_id": "1",
     "pid": "1",
     "hire_id": "1",
+    "step_id": "1",
+    "application_id": "1",
     "position_id": "1",
     "employer_id": "1",
     "participation_id": "1",
@@ -96,6 +103,7 @@ ARGUMENTS = {
     "name": "none.xlsx",
     "kind": "fairs",
     "filename": "app.css",
+    "booth": "A01",
 }
 
 

@@ -1,0 +1,1 @@
+"""Seekers at fairs: entries, applications and their own data (DESIGN §7)."""
