@@ -1,4 +1,4 @@
-"""outcome history: dated steps of each intent (issue 16, owned by the outcome-history helper)
+"""outcome history: dated steps of each intent, backfilled from the old dates (issue 16)
 
 Revision ID: 0024
 Revises: 0023

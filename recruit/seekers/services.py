@@ -352,17 +352,21 @@ def enter_fair(
     if token is None or token.seeker_id != seeker.id:
         token, secret = issue_token(seeker, created_seeker=new_seeker)
 
-    entry = db.session.scalar(
-        sa.select(Entry).where(Entry.fair_id == fair.id, Entry.seeker_id == seeker.id)
-    )
-    first_entry = entry is None
-    if entry is None:
-        if source is None:
-            source = EntrySource.ONLINE if fair.mode is FairMode.ONLINE else EntrySource.SCAN
-        entry = Entry(fair_id=fair.id, seeker_id=seeker.id, source=source, at=now)
-        db.session.add(entry)
-        db.session.flush()
+    entry, first_entry = _entry(fair, seeker, source)
     return EntryResult(seeker, token, secret, entry, first_entry, new_seeker)
+
+
+def _entry(fair: Fair, seeker: Seeker, source: EntrySource | None) -> tuple[Entry, bool]:
+    """Return the seeker's entry at the fair and whether it is new (once per seeker and fair)."""
+    entry = entry_at(fair, seeker)
+    if entry is not None:
+        return entry, False
+    if source is None:
+        source = EntrySource.ONLINE if fair.mode is FairMode.ONLINE else EntrySource.SCAN
+    entry = Entry(fair_id=fair.id, seeker_id=seeker.id, source=source, at=utcnow())
+    db.session.add(entry)
+    db.session.flush()
+    return entry, True
 
 
 def entry_at(fair: Fair, seeker: Seeker) -> Entry | None:
@@ -883,32 +887,29 @@ def seeker_ids_for(records: list[dict]) -> dict[str, int]:
         )
     missing = [phone_hash for phone_hash in wanted if phone_hash not in found]
     if missing:
-        # One executemany for them all (an import brings thousands), then their ids.
+        # Multi-row INSERTs of 500 returning the ids (an import brings thousands).
         now = utcnow()
-        db.session.execute(
-            sa.insert(Seeker),
-            [
-                {
-                    "name": wanted[phone_hash]["seeker_name"],
-                    "seeker_phone": wanted[phone_hash]["seeker_phone"],
-                    "seeker_phone_hash": phone_hash,
-                    "gender": wanted[phone_hash].get("gender"),
-                    "education": wanted[phone_hash].get("education"),
-                    "priority_groups": list(wanted[phone_hash].get("priority_groups") or []),
-                    "consent_purposes": [],
-                    "origin": SeekerOrigin.STAFF,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for phone_hash in missing
-            ],
-        )
-        for start in range(0, len(missing), 500):
+        rows = [
+            {
+                "name": wanted[phone_hash]["seeker_name"],
+                "seeker_phone": wanted[phone_hash]["seeker_phone"],
+                "seeker_phone_hash": phone_hash,
+                "gender": wanted[phone_hash].get("gender"),
+                "education": wanted[phone_hash].get("education"),
+                "priority_groups": list(wanted[phone_hash].get("priority_groups") or []),
+                "consent_purposes": [],
+                "origin": SeekerOrigin.STAFF,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for phone_hash in missing
+        ]
+        for start in range(0, len(rows), 500):
             found.update(
                 db.session.execute(
-                    sa.select(Seeker.seeker_phone_hash, Seeker.id).where(
-                        Seeker.seeker_phone_hash.in_(missing[start : start + 500])
-                    )
+                    sa.insert(Seeker)
+                    .values(rows[start : start + 500])
+                    .returning(Seeker.seeker_phone_hash, Seeker.id)
                 ).all()
             )
     return found
@@ -920,8 +921,7 @@ def seeker_id_for(name: str, phone: str, **fields) -> int:
     return seeker_ids_for([{**record, **fields}])[record["seeker_phone_hash"]]
 
 
-# --- seekerpages helper: what the phone pages need beyond the rules above ----------------------
-# (added by the "seekerpages" helper; the lead may fold these into the sections above)
+# --- the phone pages: a phone that holds a token, and 我的信息 ---------------------------------
 
 
 def enter_with_token(
@@ -938,15 +938,8 @@ def enter_with_token(
         ContactRequest.address == (address or "-")[:45],
         current_app.config["SEEKER_ENTRIES_PER_ADDRESS"],
     )
-    entry = entry_at(fair, seeker)
-    first_entry = entry is None
-    if entry is None:
-        if source is None:
-            source = EntrySource.ONLINE if fair.mode is FairMode.ONLINE else EntrySource.SCAN
-        _note(RequestKind.ENTRY, _phone_account(seeker.seeker_phone_hash or "-"), address)
-        entry = Entry(fair_id=fair.id, seeker_id=seeker.id, source=source, at=utcnow())
-        db.session.add(entry)
-        db.session.flush()
+    _note(RequestKind.ENTRY, _phone_account(seeker.seeker_phone_hash or "-"), address)
+    entry, first_entry = _entry(fair, seeker, source)
     return EntryResult(seeker, token, None, entry, first_entry, False)
 
 
@@ -973,9 +966,6 @@ def own_profile(token: SeekerToken) -> OwnProfile:
         priority_groups=list(seeker.priority_groups or []),
         masked_id_number=mask_id_number(seeker.seeker_id_number) if seeker.seeker_id_number else "",
     )
-
-
-# --- end of the seekerpages helper's block ------------------------------------------------------
 
 
 # --- staff, on a seeker's request by phone or at the counter -----------------------------------
